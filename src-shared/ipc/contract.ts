@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { StackSnapshot } from '../model/service';
+
+/** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
+function returns<T>(): T {
+  return undefined as T;
+}
+
+const serviceName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a service name is lower-case letters, digits and dashes');
+const none = z.undefined();
+const byName = z.object({ name: serviceName }).strict();
+
+/** Metadata about the running app, for the window title and About. */
+export interface AppInfo {
+  version: string;
+  platform: string;
+  host: 'electron' | 'browser';
+  userDataDir: string;
+  logDir: string;
+}
+
+/**
+ * Every invoke channel (renderer -> main, with a reply). `args` validates the single payload
+ * at runtime; `result` only carries the reply type.
+ */
+export const invokeChannels = {
+  'app:info': { args: none, result: returns<AppInfo>() },
+  'stack:snapshot': { args: none, result: returns<StackSnapshot>() },
+  'stack:start': { args: none, result: returns<StackSnapshot>() },
+  'stack:stop': { args: none, result: returns<StackSnapshot>() },
+  'stack:reload': { args: none, result: returns<StackSnapshot>() },
+  'services:start': { args: byName, result: returns<StackSnapshot>() },
+  'services:stop': { args: byName, result: returns<StackSnapshot>() },
+  'services:restart': { args: byName, result: returns<StackSnapshot>() },
+} as const;
+
+/** Every event channel (main -> renderer), with the payload type. */
+export const eventChannels = {
+  'services:changed': returns<StackSnapshot>(),
+} as const;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+export type InvokeArgs<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['args']>;
+export type InvokeResult<C extends InvokeChannel> = (typeof invokeChannels)[C]['result'];
+export type EventPayload<C extends EventChannel> = (typeof eventChannels)[C];
+
+/** Channel names as plain arrays (the preload and the bridge expose exactly these). */
+export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];
+export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];
+
+/** True when `name` is a declared invoke channel. */
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && Object.hasOwn(invokeChannels, name);
+}
+
+/** True when `name` is a declared event channel. */
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && Object.hasOwn(eventChannels, name);
+}

@@ -1,0 +1,78 @@
+/** Lifecycle state of one supervised service. */
+export type ServiceState =
+  | 'stopped'
+  | 'starting'
+  | 'ready'
+  | 'stopping'
+  | 'backoff'
+  | 'crashed'
+  | 'failed'
+  | 'not-installed';
+
+/** All service states, in a stable order (for filters and tests). */
+export const SERVICE_STATES: readonly ServiceState[] = [
+  'stopped',
+  'starting',
+  'ready',
+  'stopping',
+  'backoff',
+  'crashed',
+  'failed',
+  'not-installed',
+];
+
+/** What the renderer and tray know about one service: never a secret, never the env. */
+export interface ServiceStatus {
+  name: string;
+  displayName: string;
+  state: ServiceState;
+  critical: boolean;
+  dependsOn: string[];
+  /** Pid of the running child (group leader), if any. */
+  pid: number | null;
+  /** Epoch ms when the current child was spawned. */
+  startedAt: number | null;
+  /** Epoch ms when the current child became ready. */
+  readyAt: number | null;
+  /** Restarts done by the supervisor since the user last started this service. */
+  restarts: number;
+  /** Ports the service listens on (the first is the one shown). */
+  ports: number[];
+  /** Human-readable reason for the last failure, written as advice. */
+  lastError: string | null;
+  /** The last lines the child printed (stdout and stderr), newest last. */
+  lastLines: string[];
+  /** Epoch ms of the next automatic restart while in backoff. */
+  nextRestartAt: number | null;
+  /** Resolved executable and argv (no env), for display. */
+  command: string[] | null;
+  /** Where the binary was looked for when it was not found. */
+  searched: string[];
+}
+
+/** Overall stack state, used for the tray icon and the header line. */
+export type StackState = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed';
+
+/** One consistent picture of the whole stack. */
+export interface StackSnapshot {
+  state: StackState;
+  services: ServiceStatus[];
+  /** The user stack file: where it is and, if the last edit was rejected, why. */
+  stackFile: { path: string; exists: boolean; error: string | null };
+  /** Monotonic counter so that stale events can be ignored. */
+  version: number;
+}
+
+/** Derive the stack state from its services (pure; shared by tray, window and core). */
+export function stackStateOf(services: readonly ServiceStatus[]): StackState {
+  const installed = services.filter((s) => s.state !== 'not-installed');
+  if (installed.length === 0) return 'stopped';
+  const criticalFailed = installed.some(
+    (s) => s.critical && (s.state === 'failed' || s.state === 'crashed'),
+  );
+  if (criticalFailed) return 'failed';
+  if (installed.every((s) => s.state === 'stopped')) return 'stopped';
+  if (installed.some((s) => s.state === 'starting' || s.state === 'stopping')) return 'starting';
+  if (installed.every((s) => s.state === 'ready')) return 'ready';
+  return 'degraded';
+}

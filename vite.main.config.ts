@@ -1,0 +1,43 @@
+import { defineConfig } from 'vite';
+import { resolve } from 'node:path';
+import { builtinModules } from 'node:module';
+import pkg from './package.json' with { type: 'json' };
+
+const root = import.meta.dirname;
+const external = [
+  'electron',
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...Object.keys(pkg.dependencies),
+];
+
+/**
+ * Main-process builds. `--mode preload` builds the sandboxed preload as one CommonJS file
+ * (a sandboxed preload can require only `electron`); the default mode builds the Electron
+ * main entry and the browser host as ES modules for Node 20+ / Electron's Node 22+.
+ */
+export default defineConfig(({ mode }) => {
+  const preload = mode === 'preload';
+  return {
+    build: {
+      outDir: resolve(root, 'dist/main'),
+      emptyOutDir: !preload,
+      target: 'node20',
+      minify: false,
+      sourcemap: true,
+      ssr: true,
+      lib: {
+        entry: preload
+          ? { preload: resolve(root, 'src-main/shell/preload.ts') }
+          : {
+              main: resolve(root, 'src-main/shell/main.ts'),
+              'browser-host': resolve(root, 'src-main/browser-host/cli.ts'),
+            },
+        formats: [preload ? 'cjs' : 'es'],
+        fileName: (_format, name) => `${name}.${preload ? 'cjs' : 'mjs'}`,
+      },
+      rollupOptions: { external: preload ? ['electron'] : external },
+    },
+    ssr: { noExternal: preload ? true : [] },
+  };
+});
