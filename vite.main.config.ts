@@ -27,12 +27,12 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       ssr: true,
       lib: {
-        entry: preload
+        entry: (preload
           ? { preload: resolve(root, 'src-main/shell/preload.ts') }
           : {
               main: resolve(root, 'src-main/shell/main.ts'),
               'browser-host': resolve(root, 'src-main/browser-host/cli.ts'),
-            },
+            }) as Record<string, string>,
         formats: [preload ? 'cjs' : 'es'],
         fileName: (_format, name) => `${name}.${preload ? 'cjs' : 'mjs'}`,
       },

@@ -1,0 +1,139 @@
+import { test, expect } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DashboardPage } from './pages/dashboard.page';
+import { launchHost, standInStackYaml, type HostHandle } from './support/host';
+import { alive, freePort } from './support/free-port';
+
+let host: HostHandle | undefined;
+
+test.afterEach(async () => {
+  const code = await host?.stop();
+  host = undefined;
+  expect(code, 'the browser host stops the stack and exits 0 on SIGTERM').toBe(0);
+});
+
+test('starts the stack from the UI in dependency order, then stops it with no child left', async ({
+  page,
+}) => {
+  const serverPort = await freePort();
+  host = await launchHost(standInStackYaml({ serverPort }));
+  const dash = new DashboardPage(page);
+  await dash.open(host.url);
+
+  // Record every state each service passes through, from the live events the page receives.
+  const seen: string[] = [];
+  await page.exposeFunction('recordState', (entry: string) => seen.push(entry));
+  await page.evaluate(() => {
+    const last: Record<string, string> = {};
+    window.stigmer.on('services:changed', (snap) => {
+      for (const s of snap.services) {
+        if (last[s.name] !== s.state) {
+          last[s.name] = s.state;
+          void (window as unknown as { recordState(e: string): void }).recordState(
+            `${s.name}:${s.state}`,
+          );
+        }
+      }
+    });
+  });
+
+  await expect(dash.stackState()).toContainText('Stopped');
+  await dash.startAll();
+  await expect(page.getByRole('button', { name: 'Start all' })).toBeDisabled();
+  await dash.expectState('stigmer-server', 'ready');
+  await dash.expectState('agent-runner', 'ready');
+  await expect(dash.stackState()).toContainText('Running · 2 of 2 ready');
+  await expect(dash.field('stigmer-server', 'port')).toHaveText(`:${serverPort}`);
+
+  // The runner became ready only after the server was ready.
+  expect(seen.indexOf('stigmer-server:ready')).toBeGreaterThanOrEqual(0);
+  expect(seen.indexOf('agent-runner:starting')).toBeGreaterThan(
+    seen.indexOf('stigmer-server:ready'),
+  );
+
+  await mkdir(resolve('docs'), { recursive: true });
+  await page.screenshot({ path: resolve('docs/dashboard.png') });
+
+  const pids = [await dash.pid('stigmer-server'), await dash.pid('agent-runner')];
+  expect(pids.every(alive)).toBe(true);
+
+  await dash.stopAll();
+  await dash.expectState('agent-runner', 'stopped');
+  await dash.expectState('stigmer-server', 'stopped');
+  await expect(dash.stackState()).toContainText('Stopped');
+  expect(pids.filter(alive), 'no child pid survives Stop all').toEqual([]);
+  // Reverse order: the runner stopped before the server.
+  const stoppedOrder = seen.filter((e) => e.endsWith(':stopped')).slice(-2);
+  expect(stoppedOrder).toEqual(['agent-runner:stopped', 'stigmer-server:stopped']);
+});
+
+test('a child killed from outside goes to backoff, restarts, and the restart count shows it', async ({
+  page,
+}) => {
+  host = await launchHost(standInStackYaml({ serverPort: await freePort() }));
+  const dash = new DashboardPage(page);
+  await dash.open(host.url);
+  await dash.startAll();
+  await dash.expectState('agent-runner', 'ready');
+  const before = await dash.pid('agent-runner');
+  await expect(dash.field('agent-runner', 'restarts')).toHaveText('0');
+
+  process.kill(before, 'SIGKILL');
+  await dash.expectState('agent-runner', 'backoff');
+  await expect(dash.state('agent-runner')).toHaveText('Restarting soon');
+  await dash.expectState('agent-runner', 'ready');
+  await expect(dash.field('agent-runner', 'restarts')).toHaveText('1');
+  const after = await dash.pid('agent-runner');
+  expect(after).not.toBe(before);
+  expect(alive(before)).toBe(false);
+  await dash.expectState('stigmer-server', 'ready');
+});
+
+test('a child that always crashes ends in failed with its last line shown', async ({ page }) => {
+  host = await launchHost(
+    standInStackYaml({ serverPort: await freePort(), runnerMode: 'crash', crashLoopCount: 3 }),
+  );
+  const dash = new DashboardPage(page);
+  await dash.open(host.url);
+  await dash.startAll();
+  await dash.expectState('stigmer-server', 'ready');
+  await dash.expectState('agent-runner', 'failed');
+  await expect(dash.field('agent-runner', 'last-error')).toContainText(
+    'Fatal error in runner: TransportError',
+  );
+  await expect(dash.field('agent-runner', 'last-error')).toContainText('3 times');
+  // A non-critical service failing does not take the stack down.
+  await expect(dash.stackState()).toContainText('Degraded');
+  await expect(dash.field('agent-runner', 'pid')).toHaveText('—');
+});
+
+test('a stack whose server port is taken says which process holds it', async ({ page }) => {
+  const serverPort = await freePort();
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('net').createServer().listen(${serverPort}, '127.0.0.1', () => console.log('up'))`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise((r) => holder.stdout!.once('data', r));
+  try {
+    host = await launchHost(standInStackYaml({ serverPort }));
+    const dash = new DashboardPage(page);
+    await dash.open(host.url);
+    await dash.startAll();
+    await dash.expectState('stigmer-server', 'failed');
+    const error = dash.field('stigmer-server', 'last-error');
+    await expect(error).toContainText(`Port ${serverPort}`);
+    await expect(error).toContainText(`pid ${holder.pid}`);
+    await expect(error).toContainText('node');
+    await expect(page.getByRole('alert')).toContainText(`Port ${serverPort}`);
+    // The runner depends on the failed critical server and was never started.
+    await dash.expectState('agent-runner', 'stopped');
+  } finally {
+    holder.kill('SIGKILL');
+  }
+});

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = resolve(import.meta.dirname, '../..');
+const fixtures = join(root, 'e2e/fixtures');
+
+/** Options for the stand-in stack written to the temp user data dir. */
+export interface StandInStack {
+  serverPort: number;
+  runnerMode?: 'ok' | 'crash';
+  crashLoopCount?: number;
+}
+
+/** The stack file the e2e suite runs: stand-ins for stigmer-server and agent-runner, no Temporal. */
+export function standInStackYaml(opts: StandInStack): string {
+  const node = JSON.stringify(process.execPath);
+  return `# written by the e2e suite
+services:
+  temporal:
+    enabled: false
+  stigmer-server:
+    command: ${node}
+    args: [${JSON.stringify(join(fixtures, 'stand-in-server.mjs'))}]
+    env:
+      GRPC_PORT: "${opts.serverPort}"
+    ports: [${opts.serverPort}]
+    readiness: { tcp: ${opts.serverPort}, timeout: 10s }
+    stop: { signal: SIGTERM, grace: 2s }
+  agent-runner:
+    command: ${node}
+    args: [${JSON.stringify(join(fixtures, 'stand-in-runner.mjs'))}]
+    depends_on: [stigmer-server]
+    env:
+      STIGMER_BACKEND_ENDPOINT: "http://localhost:${opts.serverPort}"
+      STAND_IN_MODE: ${opts.runnerMode ?? 'ok'}
+    readiness: { log: "Worker ready, polling for tasks", timeout: 10s }
+    restart:
+      policy: on-failure
+      backoff: 1s
+      max_backoff: 4s
+      crash_loop: { count: ${opts.crashLoopCount ?? 4}, window: 60s }
+    stop: { signal: SIGTERM, grace: 2s }
+`;
+}
+
+/** A running browser host with a temp user data dir. */
+export interface HostHandle {
+  url: string;
+  userDataDir: string;
+  process: ChildProcess;
+  output: string[];
+  stop(): Promise<number | null>;
+}
+
+/** Start `node dist/main/browser-host.mjs` with a temp home and the given stack file. */
+export async function launchHost(stackYaml: string): Promise<HostHandle> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'stigmer-e2e-'));
+  await writeFile(join(userDataDir, 'stack.yaml'), stackYaml);
+  const child = spawn(
+    process.execPath,
+    [join(root, 'dist/main/browser-host.mjs'), '--user-data-dir', userDataDir],
+    { env: { ...process.env, HOME: userDataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => output.push(`[stderr] ${l}`));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`browser host did not start:\n${output.join('\n')}`)),
+      15_000,
+    );
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      if (line.startsWith('http://127.0.0.1:')) {
+        clearTimeout(timer);
+        resolveUrl(line.trim());
+      }
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`browser host exited ${code}:\n${output.join('\n')}`)),
+    );
+  });
+  return {
+    url,
+    userDataDir,
+    process: child,
+    output,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      const code = await exited;
+      await rm(userDataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { AppInfo, EventChannel, EventPayload } from '../../src-shared/ipc/contract';
+import type { StackSnapshot } from '../../src-shared/model/service';
+import type { Handlers } from '../ipc/router';
+
+/** Who asked for an action (recorded in the audit trail later). */
+export type Actor = 'window' | 'tray' | 'system' | 'cli';
+
+/** Listener for events the core pushes to every window. */
+export type CoreEventListener = <C extends EventChannel>(
+  channel: C,
+  payload: EventPayload<C>,
+) => void;
+
+/** Inputs to the composition root; hosts pass real paths, tests pass temp dirs. */
+export interface AppCoreOptions {
+  userDataDir: string;
+  logDir: string;
+  /** The app's own environment (read for discovery and base env; never handed to children whole). */
+  env: NodeJS.ProcessEnv;
+  host: AppInfo['host'];
+  version: string;
+  /** Node executable for node-script services, and extra env it needs (ELECTRON_RUN_AS_NODE=1). */
+  nodeExecutable: string;
+  nodeEnv: Record<string, string>;
+  homeDir: string;
+}
+
+/** What a host (Electron shell or browser host) gets from the core. */
+export interface AppCore {
+  readonly handlers: Handlers;
+  snapshot(): StackSnapshot;
+  onEvent(listener: CoreEventListener): () => void;
+  startStack(actor: Actor): Promise<StackSnapshot>;
+  stopStack(actor: Actor): Promise<StackSnapshot>;
+  startService(name: string, actor: Actor): Promise<StackSnapshot>;
+  stopService(name: string, actor: Actor): Promise<StackSnapshot>;
+  restartService(name: string, actor: Actor): Promise<StackSnapshot>;
+  /** Stop the stack and release everything; called on Quit. */
+  shutdown(): Promise<void>;
+}

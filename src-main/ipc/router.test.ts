@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { INVOKE_CHANNELS } from '../../src-shared/ipc/contract';
+import type { StackSnapshot } from '../../src-shared/model/service';
+import { UserError } from '../../src-shared/model/errors';
+import { createRouter, type Handlers } from './router';
+
+const trusted = { url: 'app://trusted' };
+const snapshot: StackSnapshot = {
+  state: 'stopped',
+  services: [],
+  stackFile: { path: '/x/stack.yaml', exists: false, error: null },
+  version: 1,
+};
+
+/** Handlers that record every call, so tests can prove a rejected request changed nothing. */
+function recordingHandlers(calls: string[]): Handlers {
+  const reply = (name: string) => async (args: unknown) => {
+    calls.push(`${name} ${JSON.stringify(args)}`);
+    return snapshot;
+  };
+  return {
+    'app:info': async () => {
+      calls.push('app:info');
+      return { version: '1', platform: 'linux', host: 'browser', userDataDir: '/u', logDir: '/l' };
+    },
+    'stack:snapshot': reply('stack:snapshot'),
+    'stack:start': reply('stack:start'),
+    'stack:stop': reply('stack:stop'),
+    'stack:reload': reply('stack:reload'),
+    'services:start': reply('services:start'),
+    'services:stop': reply('services:stop'),
+    'services:restart': async (args) => {
+      if (args.name === 'nope') throw new UserError('not-found', 'There is no service "nope".');
+      if (args.name === 'boom') throw new Error('disk on fire');
+      calls.push(`services:restart ${args.name}`);
+      return snapshot;
+    },
+  };
+}
+
+describe('router', () => {
+  const make = () => {
+    const calls: string[] = [];
+    const internal: string[] = [];
+    const router = createRouter(recordingHandlers(calls), {
+      isTrustedSender: (s) => s.url === trusted.url,
+      onInternalError: (channel) => internal.push(channel),
+    });
+    return { calls, internal, router };
+  };
+
+  it('routes a valid request to its handler and wraps the value', async () => {
+    const { router, calls } = make();
+    expect(await router.handle('services:start', { name: 'agent-runner' }, trusted)).toEqual({
+      ok: true,
+      value: snapshot,
+    });
+    expect(calls).toEqual(['services:start {"name":"agent-runner"}']);
+  });
+
+  it('refuses an untrusted sender before parsing or calling anything', async () => {
+    const { router, calls } = make();
+    const result = await router.handle('stack:start', undefined, { url: 'https://evil.example/' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+    expect(calls).toEqual([]);
+  });
+
+  it.each([['secrets:dump'], ['__proto__'], ['constructor'], [42], [null]])(
+    'rejects unknown channel %s with a clear error and changes nothing',
+    async (channel) => {
+      const { router, calls } = make();
+      const result = await router.handle(channel, undefined, trusted);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('unknown-channel');
+        expect(result.error.message).toMatch(/Unknown channel/);
+      }
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['services:start', undefined, /arguments/],
+    ['services:start', { name: 'Agent Runner' }, /name: a service name is lower-case/],
+    ['services:start', { name: 'ok', extra: 1 }, /Unrecognized key/i],
+    ['services:stop', { name: 7 }, /name:/],
+    ['stack:start', { force: true }, /arguments/],
+  ] as const)(
+    'rejects malformed arguments for %s (%j) and changes nothing',
+    async (channel, args, why) => {
+      const { router, calls } = make();
+      const result = await router.handle(channel, args, trusted);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('bad-arguments');
+        expect(result.error.message).toContain(`Invalid arguments for ${channel}`);
+        expect(result.error.message).toMatch(why);
+      }
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it('passes a UserError through as advice and hides nothing else', async () => {
+    const { router, internal } = make();
+    expect(await router.handle('services:restart', { name: 'nope' }, trusted)).toEqual({
+      ok: false,
+      error: { code: 'not-found', message: 'There is no service "nope".' },
+    });
+    const boom = await router.handle('services:restart', { name: 'boom' }, trusted);
+    expect(boom).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(internal).toEqual(['services:restart']);
+  });
+
+  it('has a handler for every contract channel in the test table', () => {
+    expect(Object.keys(recordingHandlers([])).sort()).toEqual([...INVOKE_CHANNELS].sort());
+  });
+});

@@ -1,0 +1,42 @@
+import type {
+  EventPayload,
+  InvokeArgs,
+  InvokeChannel,
+  InvokeResult,
+} from '../../src-shared/ipc/contract';
+import type { StackSnapshot } from '../../src-shared/model/service';
+
+/** An invoke that failed: carries the main process's advice message. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function invoke<C extends InvokeChannel>(
+  channel: C,
+  args: InvokeArgs<C>,
+): Promise<InvokeResult<C>> {
+  const result = await window.stigmer.invoke(channel, args);
+  if (!result.ok) throw new ApiError(result.error.code, result.error.message);
+  return result.value;
+}
+
+/** The only module that touches window.stigmer: named, typed calls. */
+export const api = {
+  appInfo: () => invoke('app:info', undefined),
+  snapshot: () => invoke('stack:snapshot', undefined),
+  startStack: () => invoke('stack:start', undefined),
+  stopStack: () => invoke('stack:stop', undefined),
+  reloadStack: () => invoke('stack:reload', undefined),
+  startService: (name: string) => invoke('services:start', { name }),
+  stopService: (name: string) => invoke('services:stop', { name }),
+  restartService: (name: string) => invoke('services:restart', { name }),
+  onServicesChanged: (listener: (s: EventPayload<'services:changed'>) => void) =>
+    window.stigmer.on('services:changed', listener),
+};
+
+export type { StackSnapshot };

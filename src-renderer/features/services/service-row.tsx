@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import type { ServiceStatus } from '../../../src-shared/model/service';
+import { useServices } from '../../stores/services';
+import { StatusPill } from './status-pill';
+import { formatUptime } from './format';
+
+const canStart = (s: ServiceStatus) => ['stopped', 'crashed', 'failed'].includes(s.state);
+const canStop = (s: ServiceStatus) => ['starting', 'ready', 'backoff', 'crashed'].includes(s.state);
+const canRestart = (s: ServiceStatus) =>
+  ['ready', 'crashed', 'failed', 'backoff'].includes(s.state);
+
+/** One service: state, pid, port, uptime, restarts, last error and its actions. */
+export function ServiceRow({ service, now }: { service: ServiceStatus; now: number }) {
+  const pending = useServices((s) => s.pending[`service:${service.name}`] ?? s.pending.stack);
+  const { start, stop, restart } = useServices.getState();
+  const [expanded, setExpanded] = useState(false);
+  const busy = pending !== undefined;
+  const uptime = service.readyAt ?? service.startedAt;
+  const port = service.ports[0];
+  const problem = service.lastError;
+
+  return (
+    <li className="service" data-service={service.name} aria-label={service.displayName}>
+      <div className="service-main">
+        <StatusPill state={service.state} />
+        <div className="service-name">
+          <span className="name">{service.displayName}</span>
+          {!service.critical && <span className="tag">optional</span>}
+        </div>
+        <dl className="facts">
+          <div>
+            <dt>PID</dt>
+            <dd data-field="pid">{service.pid ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>Port</dt>
+            <dd data-field="port">{port ? `:${port}` : '—'}</dd>
+          </div>
+          <div>
+            <dt>Uptime</dt>
+            <dd data-field="uptime">
+              {service.state === 'ready' && uptime ? formatUptime(now - uptime) : '—'}
+            </dd>
+          </div>
+          <div>
+            <dt>Restarts</dt>
+            <dd data-field="restarts">{service.restarts}</dd>
+          </div>
+        </dl>
+        <div className="actions">
+          {busy && (
+            <span className="busy" role="status">
+              {pending}
+            </span>
+          )}
+          <button
+            type="button"
+            onClick={() => void start(service.name)}
+            disabled={busy || !canStart(service)}
+            aria-label={`Start ${service.displayName}`}
+          >
+            Start
+          </button>
+          <button
+            type="button"
+            onClick={() => void stop(service.name)}
+            disabled={busy || !canStop(service)}
+            aria-label={`Stop ${service.displayName}`}
+          >
+            Stop
+          </button>
+          <button
+            type="button"
+            onClick={() => void restart(service.name)}
+            disabled={busy || !canRestart(service)}
+            aria-label={`Restart ${service.displayName}`}
+          >
+            Restart
+          </button>
+        </div>
+      </div>
+      {service.state === 'not-installed' && (
+        <div className="service-detail" data-field="searched">
+          <p>Not found. Looked in:</p>
+          <ul>
+            {service.searched.map((place) => (
+              <li key={place}>
+                <code>{place}</code>
+              </li>
+            ))}
+          </ul>
+          <p>Install it, or set its location in the stack file, then reload the stack.</p>
+        </div>
+      )}
+      {problem && (
+        <div className="service-detail error" data-field="last-error">
+          <p className="error-text">{problem}</p>
+          {service.lastLines.length > 0 && (
+            <>
+              <button
+                type="button"
+                className="link"
+                aria-expanded={expanded}
+                onClick={() => setExpanded(!expanded)}
+              >
+                {expanded ? 'Hide last output' : 'Show last output'}
+              </button>
+              {expanded && <pre className="last-lines">{service.lastLines.join('\n')}</pre>}
+            </>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

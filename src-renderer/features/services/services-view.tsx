@@ -1,0 +1,75 @@
+import { useServices } from '../../stores/services';
+import { ServiceRow } from './service-row';
+import { STACK_LABEL } from './format';
+import { useNow } from './use-now';
+
+/** The Services view: stack header with Start all / Stop all, then one row per service. */
+export function ServicesView() {
+  const snapshot = useServices((s) => s.snapshot);
+  const stackPending = useServices((s) => s.pending.stack);
+  const error = useServices((s) => s.error);
+  const { startStack, stopStack, dismissError } = useServices.getState();
+  const now = useNow();
+
+  if (!snapshot) return <p className="loading">Connecting to Stigmer Local…</p>;
+  const installed = snapshot.services.filter((s) => s.state !== 'not-installed');
+  const ready = installed.filter((s) => s.state === 'ready').length;
+  const anyRunning = installed.some((s) => !['stopped', 'failed', 'crashed'].includes(s.state));
+
+  return (
+    <section aria-labelledby="services-title">
+      <header className="view-header">
+        <div>
+          <h1 id="services-title">Services</h1>
+          <p className="stack-state" data-stack-state={snapshot.state}>
+            {STACK_LABEL[snapshot.state]}
+            {installed.length > 0 && ` · ${ready} of ${installed.length} ready`}
+          </p>
+        </div>
+        <div className="actions">
+          {stackPending && (
+            <span className="busy" role="status">
+              {stackPending}
+            </span>
+          )}
+          <button
+            type="button"
+            className="primary"
+            disabled={!!stackPending || installed.length === 0}
+            onClick={() => void startStack()}
+          >
+            Start all
+          </button>
+          <button
+            type="button"
+            disabled={!!stackPending || !anyRunning}
+            onClick={() => void stopStack()}
+          >
+            Stop all
+          </button>
+        </div>
+      </header>
+      {error && (
+        <div className="banner error" role="alert">
+          <p>{error}</p>
+          <button type="button" className="link" onClick={dismissError}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {snapshot.stackFile.error && (
+        <div className="banner warn" role="alert" data-field="stack-file-error">
+          <p>{snapshot.stackFile.error}</p>
+          <p className="hint">
+            The last good stack keeps running. Fix {snapshot.stackFile.path} and reload.
+          </p>
+        </div>
+      )}
+      <ul className="services" aria-label="Services">
+        {snapshot.services.map((service) => (
+          <ServiceRow key={service.name} service={service} now={now} />
+        ))}
+      </ul>
+    </section>
+  );
+}

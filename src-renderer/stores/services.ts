@@ -1,0 +1,60 @@
+import { create } from 'zustand';
+import { api } from '../api/client';
+import type { StackSnapshot } from '../../src-shared/model/service';
+
+/** A key for an in-flight action: the whole stack or one service. */
+export type PendingKey = 'stack' | `service:${string}`;
+
+interface ServicesState {
+  snapshot: StackSnapshot | null;
+  pending: Partial<Record<PendingKey, string>>;
+  /** The last action error, written as advice; cleared by the next action. */
+  error: string | null;
+  init(): () => void;
+  startStack(): Promise<void>;
+  stopStack(): Promise<void>;
+  start(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+  dismissError(): void;
+}
+
+/** Services store: the stack snapshot (pushed by main) and the actions on it. */
+export const useServices = create<ServicesState>((set, get) => {
+  const accept = (next: StackSnapshot): void => {
+    const current = get().snapshot;
+    if (!current || next.version >= current.version) set({ snapshot: next });
+  };
+  const run = async (key: PendingKey, label: string, action: () => Promise<StackSnapshot>) => {
+    if (get().pending[key]) return;
+    set((s) => ({ pending: { ...s.pending, [key]: label }, error: null }));
+    try {
+      accept(await action());
+    } catch (error) {
+      set({ error: error instanceof Error ? error.message : String(error) });
+      void api.snapshot().then(accept, () => undefined);
+    } finally {
+      set((s) => {
+        const pending = { ...s.pending };
+        delete pending[key];
+        return { pending };
+      });
+    }
+  };
+  return {
+    snapshot: null,
+    pending: {},
+    error: null,
+    init() {
+      const off = api.onServicesChanged(accept);
+      api.snapshot().then(accept, (e: Error) => set({ error: e.message }));
+      return off;
+    },
+    startStack: () => run('stack', 'Starting…', api.startStack),
+    stopStack: () => run('stack', 'Stopping…', api.stopStack),
+    start: (name) => run(`service:${name}`, 'Starting…', () => api.startService(name)),
+    stop: (name) => run(`service:${name}`, 'Stopping…', () => api.stopService(name)),
+    restart: (name) => run(`service:${name}`, 'Restarting…', () => api.restartService(name)),
+    dismissError: () => set({ error: null }),
+  };
+});
