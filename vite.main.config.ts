@@ -12,7 +12,7 @@ const external = [
 ];
 
 /**
- * Main-process builds. `--mode preload` builds the sandboxed preload as one CommonJS file
+ * Main-process builds. `--mode preload` builds the sandboxed preload as one CommonJS file (dist/main/preload.cjs)
  * (a sandboxed preload can require only `electron`); the default mode builds the Electron
  * main entry and the browser host as ES modules for Node 20+ / Electron's Node 22+.
  */
@@ -34,9 +34,12 @@ export default defineConfig(({ mode }) => {
               'browser-host': resolve(root, 'src-main/browser-host/cli.ts'),
             }) as Record<string, string>,
         formats: [preload ? 'cjs' : 'es'],
-        fileName: (_format, name) => `${name}.${preload ? 'cjs' : 'mjs'}`,
       },
-      rollupOptions: { external: preload ? ['electron'] : external },
+      rollupOptions: {
+        external: preload ? ['electron'] : external,
+        // Main and browser host are ES modules ("type": "module"); the preload must be CommonJS.
+        output: { entryFileNames: preload ? '[name].cjs' : '[name].js' },
+      },
     },
     ssr: { noExternal: preload ? true : [] },
   };

@@ -55,13 +55,13 @@ export interface HostHandle {
   stop(): Promise<number | null>;
 }
 
-/** Start `node dist/main/browser-host.mjs` with a temp home and the given stack file. */
+/** Start `node dist/main/browser-host.js` with a temp home and the given stack file. */
 export async function launchHost(stackYaml: string): Promise<HostHandle> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'stigmer-e2e-'));
   await writeFile(join(userDataDir, 'stack.yaml'), stackYaml);
   const child = spawn(
     process.execPath,
-    [join(root, 'dist/main/browser-host.mjs'), '--user-data-dir', userDataDir],
+    [join(root, 'dist/main/browser-host.js'), '--user-data-dir', userDataDir],
     { env: { ...process.env, HOME: userDataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: node dist/main/browser-host.mjs [--port N] [--user-data-dir DIR] [--log-dir DIR] [--start-stack]\n' +
+      'Usage: node dist/main/browser-host.js [--port N] [--user-data-dir DIR] [--log-dir DIR] [--start-stack]\n' +
         'Runs the Stigmer Local core and serves its window on http://127.0.0.1 (open the printed URL).\n',
     );
     return;

@@ -56,7 +56,10 @@ export function workspaceDir(dataDir: string): string {
   return path.join(dataDir, 'workspace');
 }
 
-function launchArgs(binary: DiscoveredBinary, rest: string[]): Pick<ServiceSpec, 'command' | 'args'> {
+function launchArgs(
+  binary: DiscoveredBinary,
+  rest: string[],
+): Pick<ServiceSpec, 'command' | 'args'> {
   return { command: binary.command, args: [...binary.args, ...rest] };
 }
 

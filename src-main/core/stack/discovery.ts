@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { readEnv } from './base-env';
-import { executableNames, findOnPath, probePath, type ProbeResult } from './path-search';
+import {
+  executableNames,
+  expandHome,
+  findOnPath,
+  probePath,
+  type ProbeResult,
+} from './path-search';
 
 /** The services of the default Stigmer stack, in start order. */
 export const DEFAULT_SERVICE_NAMES = ['temporal', 'stigmer-server', 'agent-runner'] as const;
@@ -83,12 +89,6 @@ export function launchFor(found: ProbeResult, runtime: NodeRuntime): DiscoveredB
   return { command: found.path, args: [], env: {}, searched: [] };
 }
 
-function expandHome(target: string, homeDir: string): string {
-  if (target === '~') return homeDir;
-  if (target.startsWith('~/') || target.startsWith('~\\')) return path.join(homeDir, target.slice(2));
-  return target;
-}
-
 /** Finds one default service's binary: settings, then env overrides, then PATH, then ~/.stigmer/bin. */
 export async function discoverBinary(
   service: DefaultServiceName,
@@ -121,7 +121,9 @@ export async function discoverBinary(
     }
     const target = path.resolve(expandHome(value, options.homeDir));
     const found = await probePath(target);
-    searched.push(`$${override.name}: ${target} (${found.kind === 'missing' ? found.reason : 'found'})`);
+    searched.push(
+      `$${override.name}: ${target} (${found.kind === 'missing' ? found.reason : 'found'})`,
+    );
     const launch = done(found);
     if (launch) return launch;
   }

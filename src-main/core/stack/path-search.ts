@@ -18,6 +18,14 @@ export type ProbeResult =
   | { kind: 'script'; path: string }
   | { kind: 'missing'; reason: string };
 
+/** Expands a leading `~` to `homeDir` (users write `~/bin/x` in settings and the stack file). */
+export function expandHome(target: string, homeDir: string): string {
+  if (target === '~') return homeDir;
+  if (target.startsWith('~/') || target.startsWith('~\\'))
+    return path.join(homeDir, target.slice(2));
+  return target;
+}
+
 /** True when `file` ends with a Node script extension. */
 export function isNodeScript(file: string): boolean {
   return NODE_SCRIPT_EXTENSIONS.includes(path.extname(file).toLowerCase());

@@ -89,7 +89,8 @@ function collect(issue: z.core.$ZodIssue, input: unknown, file: string, out: str
     const branch = union ? branchOf(union, value) : -1;
     const chosen = branch >= 0 ? issue.errors[branch] : undefined;
     if (chosen && chosen.length > 0) {
-      for (const sub of chosen) collect({ ...sub, path: [...issue.path, ...sub.path] }, input, file, out);
+      for (const sub of chosen)
+        collect({ ...sub, path: [...issue.path, ...sub.path] }, input, file, out);
       return;
     }
     out.push(`${where}: ${issue.message}; got ${describeValue(value)}.`);
@@ -103,11 +104,16 @@ function collect(issue: z.core.$ZodIssue, input: unknown, file: string, out: str
     }
     return;
   }
-  out.push(`${where}: ${issue.message}; got ${describeValue(value)}.`);
+  if (value === undefined) out.push(`${where}: missing; ${issue.message}.`);
+  else out.push(`${where}: ${issue.message}; got ${describeValue(value)}.`);
 }
 
 /** One advice line per problem zod found, each naming the field path and what is allowed. */
-export function formatZodIssues(file: string, issues: z.core.$ZodIssue[], input: unknown): string[] {
+export function formatZodIssues(
+  file: string,
+  issues: z.core.$ZodIssue[],
+  input: unknown,
+): string[] {
   const out: string[] = [];
   for (const issue of issues) collect(issue, input, file, out);
   return [...new Set(out)];
@@ -134,7 +140,10 @@ export function formatYamlErrors(file: string, doc: Document, errors: YAMLError[
   );
   for (const error of errors) {
     if (error.code === 'DUPLICATE_KEY' && dupes.length > 0) continue;
-    const summary = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+    const summary = (error.message.split('\n')[0] ?? error.message).replace(
+      / at line \d+, column \d+:?$/,
+      '',
+    );
     const pos = error.linePos?.[0];
     const where = pos ? `line ${pos.line}, column ${pos.col}` : 'syntax';
     const hint =

@@ -8,7 +8,14 @@ export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const KEY_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Signals a `stop: { signal }` may name. */
-export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+export const STOP_SIGNALS = [
+  'SIGTERM',
+  'SIGINT',
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGUSR1',
+  'SIGUSR2',
+] as const;
 
 /** What the error formatter says each union expects; also the keys that pick a union branch. */
 export const UNIONS = {
@@ -66,10 +73,16 @@ const httpUrl = nonEmpty('an http:// or https:// URL').refine(
 const readiness = z.union(
   [
     z.literal('none'),
-    z.strictObject({ tcp: port, host: nonEmpty('a host name').optional(), timeout: duration.optional() }),
+    z.strictObject({
+      tcp: port,
+      host: nonEmpty('a host name').optional(),
+      timeout: duration.optional(),
+    }),
     z.strictObject({
       log: regex,
-      stream: z.enum(['stdout', 'stderr', 'any'], { error: 'expected stdout, stderr or any' }).optional(),
+      stream: z
+        .enum(['stdout', 'stderr', 'any'], { error: 'expected stdout, stderr or any' })
+        .optional(),
       timeout: duration.optional(),
     }),
     z.strictObject({ http: httpUrl, timeout: duration.optional() }),
@@ -121,12 +134,17 @@ const keyName = text('a key name').regex(KEY_NAME_PATTERN, {
 });
 
 const key = z.union(
-  [keyName, z.strictObject({ name: keyName, required: z.boolean({ error: 'expected true or false' }).optional() })],
+  [
+    keyName,
+    z.strictObject({
+      name: keyName,
+      required: z.boolean({ error: 'expected true or false' }).optional(),
+    }),
+  ],
   { error: `expected ${UNIONS.key.expected}` },
 );
 
-const stringList = (what: string) =>
-  z.array(text(what), { error: `expected a list of ${what}s` });
+const stringList = (what: string) => z.array(text(what), { error: `expected a list of ${what}s` });
 
 /** One service entry of the stack file (all fields optional: an override gives only what changes). */
 export const serviceEntrySchema = z.strictObject(
@@ -138,9 +156,13 @@ export const serviceEntrySchema = z.strictObject(
     cwd: nonEmpty('a directory').optional(),
     // null removes a variable inherited from the default service.
     env: z
-      .record(z.string(), z.union([z.string(), z.null()], { error: 'expected a string (quote numbers) or null' }), {
-        error: 'expected a map of NAME: value',
-      })
+      .record(
+        z.string(),
+        z.union([z.string(), z.null()], { error: 'expected a string (quote numbers) or null' }),
+        {
+          error: 'expected a map of NAME: value',
+        },
+      )
       .optional(),
     depends_on: stringList('service name').optional(),
     readiness: readiness.optional(),

@@ -15,6 +15,7 @@ export function ServicesView() {
   const installed = snapshot.services.filter((s) => s.state !== 'not-installed');
   const ready = installed.filter((s) => s.state === 'ready').length;
   const anyRunning = installed.some((s) => !['stopped', 'failed', 'crashed'].includes(s.state));
+  const allUp = installed.every((s) => s.state === 'ready' || s.state === 'starting');
 
   return (
     <section aria-labelledby="services-title">
@@ -35,7 +36,7 @@ export function ServicesView() {
           <button
             type="button"
             className="primary"
-            disabled={!!stackPending || installed.length === 0}
+            disabled={!!stackPending || installed.length === 0 || allUp}
             onClick={() => void startStack()}
           >
             Start all

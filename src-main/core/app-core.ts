@@ -1,0 +1,111 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventChannel, EventPayload } from '../../src-shared/ipc/contract';
+import { UserError } from '../../src-shared/model/errors';
+import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service';
+import type { Handlers } from '../ipc/router';
+import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
+import { StackLoader } from './stack';
+import { Supervisor } from './supervisor';
+
+export type { AppCore, AppCoreOptions } from './app-core-types';
+
+/**
+ * The composition root of the core: builds the stack loader and the supervisor from real
+ * paths, and exposes the IPC handlers both hosts route to. Nothing else lives here.
+ */
+export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
+  const runDir = join(options.userDataDir, 'run');
+  await mkdir(runDir, { recursive: true });
+  await mkdir(options.logDir, { recursive: true });
+
+  const loader = new StackLoader({
+    userDataDir: options.userDataDir,
+    appEnv: options.env,
+    nodeExecutable: options.nodeExecutable,
+    nodeEnv: options.nodeEnv,
+    homeDir: options.homeDir,
+  });
+  const supervisor = new Supervisor({ runDir });
+  // Children left behind by a previous run that crashed are ours to stop, and only ours.
+  await supervisor.reclaimOrphans();
+
+  let loaded = await loader.load();
+  supervisor.setSpec(loaded.spec);
+
+  let version = 0;
+  const listeners = new Set<CoreEventListener>();
+  const emit = <C extends EventChannel>(channel: C, payload: EventPayload<C>): void => {
+    for (const listener of listeners) listener(channel, payload);
+  };
+  const snapshot = (): StackSnapshot => {
+    const services = supervisor.statuses();
+    return { state: stackStateOf(services), services, stackFile: loaded.file, version: ++version };
+  };
+  supervisor.onChange(() => emit('services:changed', snapshot()));
+
+  const known = (name: string): void => {
+    if (!supervisor.statuses().some((s) => s.name === name)) {
+      const names = supervisor
+        .statuses()
+        .map((s) => s.name)
+        .join(', ');
+      throw new UserError(
+        'not-found',
+        `There is no service named "${name}". Known services: ${names}.`,
+      );
+    }
+  };
+  const act = async (work: () => Promise<void>): Promise<StackSnapshot> => {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      // Supervisor errors are written as advice (which service, why, what to do).
+      throw new UserError('failed', error instanceof Error ? error.message : String(error));
+    }
+    return snapshot();
+  };
+
+  const core: AppCore = {
+    handlers: undefined as unknown as Handlers,
+    snapshot,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    startStack: (_actor: Actor) => act(() => supervisor.startAll()),
+    stopStack: (_actor: Actor) => act(() => supervisor.stopAll()),
+    startService: (name, _actor) => act(async () => (known(name), supervisor.start(name))),
+    stopService: (name, _actor) => act(async () => (known(name), supervisor.stop(name))),
+    restartService: (name, _actor) => act(async () => (known(name), supervisor.restart(name))),
+    async shutdown() {
+      await supervisor.dispose();
+      listeners.clear();
+    },
+  };
+
+  const handlers: Handlers = {
+    'app:info': async () => ({
+      version: options.version,
+      platform: process.platform,
+      host: options.host,
+      userDataDir: options.userDataDir,
+      logDir: options.logDir,
+    }),
+    'stack:snapshot': async () => snapshot(),
+    'stack:start': () => core.startStack('window'),
+    'stack:stop': () => core.stopStack('window'),
+    'stack:reload': async () => {
+      loaded = await loader.load();
+      supervisor.setSpec(loaded.spec);
+      const next = snapshot();
+      emit('services:changed', next);
+      return next;
+    },
+    'services:start': ({ name }) => core.startService(name, 'window'),
+    'services:stop': ({ name }) => core.stopService(name, 'window'),
+    'services:restart': ({ name }) => core.restartService(name, 'window'),
+  };
+  return Object.assign(core, { handlers });
+}

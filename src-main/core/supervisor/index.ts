@@ -1,0 +1,19 @@
+/** Public API of the process supervisor. */
+export { Supervisor } from './supervisor';
+export type { SupervisorOptions, StatusListener, OutputListener } from './supervisor';
+export { ServiceProcess } from './service-process';
+export type { ServiceProcessOptions, StartOutcome, ExitRecord } from './service-process';
+export {
+  reclaimOrphans,
+  readProcessStartTime,
+  writePidFile,
+  readPidFile,
+  removePidFile,
+  pidFilePath,
+} from './pid-file';
+export type { PidFileRecord, ReclaimResult, ReclaimOptions } from './pid-file';
+export { checkPortFree, findPortHolder, portInUseAdvice } from './port-check';
+export type { PortCheckResult, PortHolder } from './port-check';
+export { topologicalOrder, dependenciesOf, dependentsOf, stopLevels } from './dependency-order';
+export type { DependencyNode } from './dependency-order';
+export type { OutputStream } from './line-tail';

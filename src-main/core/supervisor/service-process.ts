@@ -1,0 +1,440 @@
+import { execa, type ResultPromise } from 'execa';
+import type { ServiceSpec } from '../stack/types';
+import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
+import * as advice from './advice';
+import type { ExitInfo } from './advice';
+import { LineTail, type OutputStream } from './line-tail';
+import { removePidFile, writePidFile } from './pid-file';
+import { checkPortFree, portInUseAdvice } from './port-check';
+import { isGroupAlive, signalGroup, sleep, waitFor } from './process-group';
+import { describeReadinessTimeout, waitForReadiness } from './readiness';
+import { CrashHistory, backoffDelay, isCrashLoop, wantsRestart } from './restart-policy';
+
+/** Where a start request ended: ready, or the state that stopped it from getting there. */
+export type StartOutcome = 'ready' | 'failed' | 'crashed' | 'stopped' | 'not-installed';
+
+/** How the last child ended, and whether SIGKILL was needed to end it. */
+export interface ExitRecord extends ExitInfo {
+  forced: boolean;
+}
+
+/** What a ServiceProcess needs from its owner (clock, randomness, env hook, event sinks). */
+export interface ServiceProcessOptions {
+  runDir: string;
+  now: () => number;
+  random: () => number;
+  prepareEnv: (spec: ServiceSpec) => Promise<Record<string, string>>;
+  onChange: () => void;
+  onOutput: (stream: OutputStream, chunk: Buffer) => void;
+}
+
+/** One spawned child and what we know about it. */
+interface Child {
+  pid: number;
+  spec: ServiceSpec;
+  proc: ResultPromise;
+  exit: ExitInfo | null;
+  exited: Promise<ExitInfo>;
+  /** Set once we end it ourselves (stop, readiness timeout): its exit is then not a crash. */
+  expected: boolean;
+  readiness: AbortController;
+  pidFile: Promise<unknown>;
+}
+
+/**
+ * Supervises one service: spawns its child in its own process group, waits for readiness,
+ * restarts it with backoff, detects crash loops and stops it (with its grandchildren).
+ * Every async continuation checks `attempt` so a stop or a new start wins over stale work.
+ */
+export class ServiceProcess {
+  private spec: ServiceSpec;
+  /** A newer definition, applied at the next spawn (a running child keeps its own). */
+  private nextSpec: ServiceSpec | null = null;
+  private state: ServiceState;
+  private child: Child | null = null;
+  private startedAt: number | null = null;
+  private readyAt: number | null = null;
+  private restarts = 0;
+  private lastError: string | null = null;
+  private nextRestartAt: number | null = null;
+  private lastExitRecord: ExitRecord | null = null;
+  private readonly tail = new LineTail(20);
+  private readonly crashes = new CrashHistory();
+  private backoffTimer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private startPromise: Promise<StartOutcome> | null = null;
+  private resolveStart: ((outcome: StartOutcome) => void) | null = null;
+  /** Terminations and crash clean-ups in flight; stop() waits for all of them. */
+  private readonly pending = new Set<Promise<void>>();
+  private ending: Promise<void> | null = null;
+
+  constructor(
+    spec: ServiceSpec,
+    private readonly opts: ServiceProcessOptions,
+  ) {
+    this.spec = spec;
+    this.state = spec.command === null ? 'not-installed' : 'stopped';
+  }
+
+  /** The service name. */
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** The definition the next spawn will use. */
+  get definition(): ServiceSpec {
+    return this.nextSpec ?? this.spec;
+  }
+
+  /** Current lifecycle state. */
+  get currentState(): ServiceState {
+    return this.state;
+  }
+
+  /** How the last child ended (null before the first exit). */
+  get lastExit(): ExitRecord | null {
+    return this.lastExitRecord;
+  }
+
+  /** A snapshot for the renderer and tray: no env, no secrets. */
+  status(): ServiceStatus {
+    const s = this.spec;
+    return {
+      name: s.name,
+      displayName: s.displayName,
+      state: this.state,
+      critical: s.critical,
+      dependsOn: [...s.dependsOn],
+      pid: this.child?.pid ?? null,
+      startedAt: this.startedAt,
+      readyAt: this.readyAt,
+      restarts: this.restarts,
+      ports: [...s.ports],
+      lastError: this.lastError,
+      lastLines: this.tail.snapshot(),
+      nextRestartAt: this.nextRestartAt,
+      command: s.command === null ? null : [s.command, ...s.args],
+      searched: [...s.searched],
+    };
+  }
+
+  /** Replace the definition; a live child keeps the old one until it is spawned again. */
+  setSpec(spec: ServiceSpec): void {
+    if (this.child !== null || this.state === 'starting' || this.state === 'backoff') {
+      this.nextSpec = spec;
+      return;
+    }
+    this.spec = spec;
+    this.nextSpec = null;
+    if (this.state === 'stopping') return;
+    if (spec.command === null) this.state = 'not-installed';
+    else if (this.state === 'not-installed') this.state = 'stopped';
+    this.opts.onChange();
+  }
+
+  /** Note why this service was not started (a dependency failed); state stays as it is. */
+  markSkipped(reason: string): void {
+    if (this.state === 'stopped' || this.state === 'failed' || this.state === 'crashed') {
+      this.lastError = reason;
+      this.opts.onChange();
+    }
+  }
+
+  /**
+   * User start: resolves when the service is ready or has settled in a state that will not
+   * become ready by itself. Resets the restart count; a second call joins the first.
+   */
+  async start(): Promise<StartOutcome> {
+    while (this.ending) await this.ending;
+    if (this.state === 'ready') return 'ready';
+    if (this.state === 'starting' || this.state === 'backoff') {
+      const settled = this.settledPromise();
+      if (this.state === 'backoff') {
+        // The user does not want to wait for the backoff: start over right now.
+        this.clearBackoff();
+        this.restarts = 0;
+        this.crashes.reset();
+        void this.launch();
+      }
+      return settled;
+    }
+    if (this.nextSpec) this.adoptNextSpec();
+    if (this.spec.command === null) {
+      this.state = 'not-installed';
+      this.opts.onChange();
+      return 'not-installed';
+    }
+    this.restarts = 0;
+    this.crashes.reset();
+    this.lastError = null;
+    const settled = this.settledPromise();
+    void this.launch();
+    return settled;
+  }
+
+  /** User stop: cancels a start or a pending restart; resolves when no process of it is left. */
+  async stop(): Promise<void> {
+    if (this.state === 'backoff') {
+      this.clearBackoff();
+      this.attempt++;
+      this.setState('stopped');
+      this.settle('stopped');
+    } else if (this.state === 'starting' || this.state === 'ready') {
+      if (this.child && !this.child.expected) {
+        void this.end(this.child, 'stopped', this.lastError);
+      } else {
+        // Still checking ports / preparing env, or cleaning up a crash: nothing to signal yet.
+        this.attempt++;
+        this.setState('stopped');
+        this.settle('stopped');
+      }
+    }
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private settledPromise(): Promise<StartOutcome> {
+    this.startPromise ??= new Promise((resolve) => (this.resolveStart = resolve));
+    return this.startPromise;
+  }
+
+  private settle(outcome: StartOutcome): void {
+    const resolve = this.resolveStart;
+    this.startPromise = null;
+    this.resolveStart = null;
+    resolve?.(outcome);
+  }
+
+  private setState(state: ServiceState): void {
+    this.state = state;
+    if (state !== 'backoff') this.nextRestartAt = null;
+    this.opts.onChange();
+  }
+
+  private adoptNextSpec(): void {
+    if (this.nextSpec) this.spec = this.nextSpec;
+    this.nextSpec = null;
+  }
+
+  private clearBackoff(): void {
+    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
+  }
+
+  private fail(reason: string): void {
+    this.lastError = reason;
+    this.setState('failed');
+    this.settle('failed');
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    const tracked = work.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    return tracked;
+  }
+
+  /** One spawn: port checks, env, spawn, pid file, readiness. */
+  private async launch(): Promise<void> {
+    const attempt = ++this.attempt;
+    const stale = (): boolean => attempt !== this.attempt;
+    this.adoptNextSpec();
+    const spec = this.spec;
+    this.startedAt = null;
+    this.readyAt = null;
+    this.setState('starting');
+    if (spec.command === null) {
+      this.setState('not-installed');
+      this.settle('not-installed');
+      return;
+    }
+    for (const port of spec.ports) {
+      const check = await checkPortFree(port);
+      if (stale()) return;
+      if (!check.free) return this.fail(portInUseAdvice(port, check.holder));
+    }
+    let env: Record<string, string>;
+    try {
+      env = await this.opts.prepareEnv(spec);
+    } catch (err) {
+      if (!stale()) this.fail(`${spec.name} could not get its environment: ${String(err)}`);
+      return;
+    }
+    if (stale()) return;
+    this.tail.markRun();
+    const proc = execa(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env,
+      extendEnv: false, // the child gets exactly its own env, never the app's (which may hold secrets)
+      detached: true, // own process group: stop and reclaim reach grandchildren too
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false, // output goes to listeners, never accumulated in memory
+      reject: false,
+      windowsHide: true,
+    });
+    // execa's promise also waits for grandchildren that hold the pipes; 'exit' is what we track.
+    proc.catch(() => undefined);
+    if (proc.pid === undefined) {
+      const result = await proc;
+      if (!stale()) {
+        const why = result.code ?? result.shortMessage ?? 'unknown error';
+        this.fail(advice.spawnFailedAdvice(spec.name, spec.command, spec.cwd, String(why)));
+      }
+      return;
+    }
+    let resolveExited: (exit: ExitInfo) => void = () => undefined;
+    const child: Child = {
+      pid: proc.pid,
+      spec,
+      proc,
+      exit: null,
+      exited: new Promise((resolve) => (resolveExited = resolve)),
+      expected: false,
+      readiness: new AbortController(),
+      pidFile: Promise.resolve(),
+    };
+    proc.stdout?.on('data', (chunk: Buffer) => this.output('stdout', chunk));
+    proc.stderr?.on('data', (chunk: Buffer) => this.output('stderr', chunk));
+    proc.stdin?.on('error', () => undefined); // EPIPE when the child is gone: expected
+    proc.on('exit', (code, signal) => {
+      child.exit = { code, signal };
+      child.readiness.abort();
+      resolveExited(child.exit);
+      if (!child.expected) void this.track(this.onCrash(child));
+    });
+    this.child = child;
+    this.startedAt = this.opts.now();
+    this.opts.onChange();
+    child.pidFile = writePidFile(
+      this.opts.runDir,
+      { pid: child.pid, name: spec.name, command: [spec.command, ...spec.args] },
+      this.opts.now,
+    ).catch(() => null);
+
+    // Awaiting the pid file too means "ready" always implies it is on disk for reclaim.
+    const [result] = await Promise.all([
+      waitForReadiness(
+        spec.readiness,
+        (listener) => this.tail.onLine(listener),
+        child.readiness.signal,
+      ),
+      child.pidFile,
+    ]);
+    if (stale() || this.child !== child || child.exit || child.expected) return;
+    if (result === 'ready') {
+      this.readyAt = this.opts.now();
+      this.setState('ready');
+      this.settle('ready');
+      return;
+    }
+    const what = describeReadinessTimeout(spec.readiness);
+    const last = this.tail.lastMeaningfulLine();
+    void this.end(child, 'failed', advice.readinessTimeoutAdvice(spec.name, what, last));
+  }
+
+  private output(stream: OutputStream, chunk: Buffer | string): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.tail.push(stream, buf);
+    this.opts.onOutput(stream, buf);
+  }
+
+  /** We end this child ourselves; settles in `final` once its whole group is gone. */
+  private end(child: Child, final: 'stopped' | 'failed', reason: string | null): Promise<void> {
+    child.expected = true;
+    child.readiness.abort();
+    this.attempt++;
+    this.setState('stopping');
+    const work = this.track(
+      (async () => {
+        const forced = await this.terminate(child);
+        this.lastExitRecord = { ...(child.exit ?? { code: null, signal: 'SIGKILL' }), forced };
+        this.tail.flush();
+        if (this.child === child) this.child = null;
+        this.startedAt = null;
+        this.readyAt = null;
+        this.lastError = reason;
+        this.setState(final);
+        this.settle(final);
+      })(),
+    );
+    this.ending = work;
+    void work.finally(() => {
+      if (this.ending === work) this.ending = null;
+    });
+    return work;
+  }
+
+  /** Apply the stop strategy; SIGKILL the group after the grace time. True if SIGKILL was needed. */
+  private async terminate(child: Child): Promise<boolean> {
+    const stop = child.spec.stop;
+    let forced = false;
+    if (!child.exit) {
+      if (stop.kind === 'signal') {
+        signalGroup(child.pid, stop.signal);
+      } else {
+        try {
+          if (stop.message !== null) child.proc.stdin?.write(`${stop.message}\n`);
+          child.proc.stdin?.end();
+        } catch {
+          // The pipe is already closed; SIGKILL below still ends it.
+        }
+      }
+      await waitFor(() => child.exit !== null && !isGroupAlive(child.pid), stop.graceMs);
+      forced = child.exit === null;
+    }
+    await this.reap(child);
+    return forced;
+  }
+
+  /** SIGKILL whatever is left of the child's group (grandchildren too) and drop its pid file. */
+  private async reap(child: Child): Promise<void> {
+    if (isGroupAlive(child.pid) || child.exit === null) signalGroup(child.pid, 'SIGKILL');
+    await Promise.race([child.exited, sleep(5_000)]);
+    await waitFor(() => !isGroupAlive(child.pid), 2_000);
+    await child.pidFile;
+    await removePidFile(this.opts.runDir, child.spec.name, child.pid).catch(() => undefined);
+  }
+
+  /** The child exited without being asked: clean up, then restart, give up or stay down. */
+  private async onCrash(child: Child): Promise<void> {
+    if (this.child !== child) return;
+    const attempt = this.attempt;
+    const exit = child.exit ?? { code: null, signal: null };
+    const wasReady = this.state === 'ready';
+    child.expected = true;
+    this.child = null;
+    this.startedAt = null;
+    this.readyAt = null;
+    this.tail.flush();
+    this.lastExitRecord = { ...exit, forced: false };
+    this.opts.onChange();
+    await this.reap(child);
+    if (attempt !== this.attempt) return; // the user stopped or restarted it meanwhile
+    const spec = child.spec;
+    const policy = spec.restart;
+    const last = this.tail.lastMeaningfulLine();
+    if (!wantsRestart(policy, exit)) {
+      const cleanAfterReady = wasReady && exit.code === 0 && exit.signal === null;
+      const final = cleanAfterReady ? 'stopped' : policy.policy === 'never' ? 'crashed' : 'failed';
+      this.lastError = advice.noRestartAdvice(spec.name, exit, last, wasReady);
+      this.setState(final);
+      this.settle(final);
+      return;
+    }
+    const count = this.crashes.record(this.opts.now(), policy);
+    if (isCrashLoop(policy, count)) {
+      this.fail(advice.crashLoopAdvice(spec.name, count, this.crashes.span(), exit, last));
+      return;
+    }
+    const delay = backoffDelay(policy, count, this.opts.random);
+    this.lastError = advice.crashRetryAdvice(spec.name, exit, last, delay);
+    this.nextRestartAt = this.opts.now() + delay;
+    this.setState('backoff');
+    this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = null;
+      if (attempt !== this.attempt || this.state !== 'backoff') return;
+      this.restarts++;
+      void this.launch();
+    }, delay);
+  }
+}

@@ -1,0 +1,237 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServiceSpec } from '../stack/types';
+import type { ServiceStatus } from '../../../src-shared/model/service';
+import { Supervisor } from './supervisor';
+import { readPidFile, pidFilePath } from './pid-file';
+import {
+  alive,
+  cleanup,
+  eventually,
+  freePort,
+  makeTempDir,
+  serviceSpec,
+  spawnFixture,
+  tracker,
+  type Tracker,
+} from './test-fixtures/helpers';
+
+let t: Tracker;
+let runDir: string;
+let sup: Supervisor;
+
+beforeEach(async () => {
+  t = tracker();
+  runDir = await makeTempDir(t);
+  sup = new Supervisor({ runDir });
+  // Remember every pid the supervisor ever reports so afterEach can make sure it is gone.
+  sup.onChange((statuses) => {
+    for (const s of statuses) if (s.pid !== null && !t.pids.includes(s.pid)) t.pids.push(s.pid);
+  });
+});
+
+afterEach(async () => {
+  await sup.dispose();
+  await cleanup(t);
+});
+
+const byName = (name: string): ServiceStatus => sup.statuses().find((s) => s.name === name)!;
+
+/** A chain a <- b <- c whose fixtures log start and SIGTERM to one shared file. */
+async function chain(log: string): Promise<ServiceSpec[]> {
+  const pa = await freePort();
+  return [
+    serviceSpec('a', ['--log', log, '--listen', String(pa), '--delay', '100'], {
+      readiness: { kind: 'tcp', host: '127.0.0.1', port: pa, timeoutMs: 10_000 },
+      ports: [pa],
+    }),
+    serviceSpec('b', ['--log', log, '--print', 'b ready', '--delay', '100'], {
+      dependsOn: ['a'],
+      readiness: { kind: 'log', stream: 'stdout', pattern: 'b ready', timeoutMs: 10_000 },
+    }),
+    // A log line for readiness: a SIGTERM before node set up its handler would not be logged.
+    serviceSpec('c', ['--log', log, '--print', 'c ready'], {
+      dependsOn: ['b'],
+      readiness: { kind: 'log', stream: 'stdout', pattern: 'c ready', timeoutMs: 10_000 },
+    }),
+  ];
+}
+
+describe('Supervisor', () => {
+  it('starts in dependency order and stops in reverse', async () => {
+    const log = join(runDir, 'events.log');
+    // Declared in reverse so that only the dependencies can produce the right order.
+    sup.setSpec({ services: (await chain(log)).reverse() });
+    const readyOrder: string[] = [];
+    sup.onChange((statuses) => {
+      for (const s of statuses) {
+        if (s.state === 'ready' && !readyOrder.includes(s.name)) readyOrder.push(s.name);
+      }
+    });
+    await sup.startAll();
+    expect(readyOrder).toEqual(['a', 'b', 'c']);
+    expect(sup.statuses().map((s) => s.name)).toEqual(['c', 'b', 'a']);
+    await sup.stopAll();
+    const events = (await readFile(log, 'utf8')).trim().split('\n');
+    expect(events).toEqual([
+      'start:a',
+      'start:b',
+      'start:c',
+      'sigterm:c',
+      'sigterm:b',
+      'sigterm:a',
+    ]);
+    expect(sup.statuses().every((s) => s.state === 'stopped' && s.pid === null)).toBe(true);
+  });
+
+  it('start(name) starts the dependencies first; stop(name) stops the dependents first', async () => {
+    const log = join(runDir, 'events.log');
+    sup.setSpec({ services: await chain(log) });
+    await sup.start('c');
+    expect(sup.statuses().map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+    await sup.stop('a');
+    expect(sup.statuses().map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    const events = (await readFile(log, 'utf8')).trim().split('\n');
+    expect(events.slice(3)).toEqual(['sigterm:c', 'sigterm:b', 'sigterm:a']);
+  });
+
+  it('restart(name) brings back the dependents that were up', async () => {
+    sup.setSpec({ services: await chain(join(runDir, 'events.log')) });
+    await sup.startAll();
+    const before = byName('c').pid;
+    await sup.restart('b');
+    expect(sup.statuses().map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+    expect(byName('c').pid).not.toBe(before);
+  });
+
+  it('writes a pid file per child and removes it after stop', async () => {
+    sup.setSpec({ services: [serviceSpec('solo', [])] });
+    await sup.startAll();
+    const pid = byName('solo').pid!;
+    const record = await readPidFile(pidFilePath(runDir, 'solo'));
+    expect(record).toMatchObject({ pid, name: 'solo' });
+    expect(record!.startTime.length).toBeGreaterThan(0);
+    await sup.stopAll();
+    expect(await readdir(runDir)).toEqual([]);
+  });
+
+  it('rejects startAll when a critical service fails and stops the others', async () => {
+    const port = await freePort();
+    sup.setSpec({
+      services: [
+        serviceSpec('temporal', []),
+        serviceSpec('stigmer-server', [], {
+          dependsOn: ['temporal'],
+          readiness: { kind: 'tcp', host: '127.0.0.1', port, timeoutMs: 400 },
+        }),
+        serviceSpec('agent-runner', [], { dependsOn: ['stigmer-server'], critical: false }),
+      ],
+    });
+    await expect(sup.startAll()).rejects.toThrow(
+      `stigmer-server did not open port ${port} within 0.4 s`,
+    );
+    expect(byName('temporal').state).toBe('stopped');
+    expect(byName('stigmer-server').state).toBe('failed');
+    expect(byName('agent-runner').state).toBe('stopped');
+    expect(byName('agent-runner').lastError).toContain(
+      'agent-runner was not started because stigmer-server failed',
+    );
+    expect(t.pids.every((p) => !alive(p))).toBe(true);
+  });
+
+  it('keeps the stack up when a non-critical service fails; its dependents are skipped', async () => {
+    sup.setSpec({
+      services: [
+        serviceSpec('server', []),
+        serviceSpec('runner', ['--eprint', 'Fatal error in runner', '--exit', '1'], {
+          dependsOn: ['server'],
+          critical: false,
+          readiness: { kind: 'log', stream: 'stdout', pattern: 'ready', timeoutMs: 10_000 },
+        }),
+        serviceSpec('addon', [], { dependsOn: ['runner'], critical: false }),
+      ],
+    });
+    await sup.startAll();
+    expect(byName('server').state).toBe('ready');
+    expect(byName('runner').state).toBe('crashed');
+    expect(byName('runner').lastError).toContain('Fatal error in runner');
+    expect(byName('addon').state).toBe('stopped');
+    expect(byName('addon').lastError).toContain('addon was not started because runner failed');
+  });
+
+  it('skips a not-installed dependency and still starts its dependents', async () => {
+    sup.setSpec({
+      services: [
+        serviceSpec('temporal', [], { command: null, searched: ['/opt/temporal/bin'] }),
+        serviceSpec('server', [], { dependsOn: ['temporal'] }),
+      ],
+    });
+    await sup.startAll();
+    expect(byName('temporal')).toMatchObject({
+      state: 'not-installed',
+      searched: ['/opt/temporal/bin'],
+    });
+    expect(byName('server').state).toBe('ready');
+  });
+
+  it('fails without spawning when a port is taken, naming the holder', async () => {
+    const port = await freePort();
+    const { child } = await spawnFixture(t, 'port-holder.mjs', [String(port)]);
+    const comm = (await readFile(`/proc/${child.pid}/comm`, 'utf8').catch(() => 'node')).trim();
+    const spawned: number[] = [];
+    sup.onChange((s) => s[0]!.pid !== null && spawned.push(s[0]!.pid));
+    sup.setSpec({ services: [serviceSpec('stigmer-server', [], { ports: [port] })] });
+    await expect(sup.startAll()).rejects.toThrow(
+      `Port ${port} is already in use by pid ${child.pid} (${comm}). Stop that process or change the port in the stack file.`,
+    );
+    expect(byName('stigmer-server').state).toBe('failed');
+    expect(spawned).toEqual([]);
+  });
+
+  it('rejects unknown dependencies and cycles with a clear error', async () => {
+    sup.setSpec({ services: [serviceSpec('a', [], { dependsOn: ['nope'] })] });
+    await expect(sup.startAll()).rejects.toThrow('depends on "nope"');
+    sup.setSpec({
+      services: [
+        serviceSpec('a', [], { dependsOn: ['b'] }),
+        serviceSpec('b', [], { dependsOn: ['a'] }),
+      ],
+    });
+    await expect(sup.startAll()).rejects.toThrow('a -> b -> a');
+    expect(sup.statuses().every((s) => s.pid === null)).toBe(true);
+  });
+
+  it('stops services removed from the stack; a running one keeps its old definition', async () => {
+    sup.setSpec({ services: [serviceSpec('keep', []), serviceSpec('gone', [])] });
+    await sup.startAll();
+    const gonePid = byName('gone').pid!;
+    const keepPid = byName('keep').pid!;
+    sup.setSpec({ services: [serviceSpec('keep', [], { displayName: 'Kept v2' })] });
+    expect(sup.statuses().map((s) => s.name)).toEqual(['keep']);
+    expect(byName('keep').displayName).toBe('keep');
+    await eventually(() => !alive(gonePid), 'removed service stopped');
+    expect(alive(keepPid)).toBe(true);
+    await sup.restart('keep');
+    expect(byName('keep').displayName).toBe('Kept v2');
+  });
+
+  it('passes the env from prepareEnv and nothing of the app env', async () => {
+    const seen: string[] = [];
+    const sup2 = new Supervisor({
+      runDir,
+      prepareEnv: async (spec) => ({ ...spec.env, INJECTED: 'yes' }),
+    });
+    sup2.onOutput((_name, _stream, chunk) => seen.push(chunk.toString()));
+    const spec = serviceSpec('env', [], {
+      args: ['-e', 'console.log(JSON.stringify(Object.keys(process.env).sort()))'],
+      env: { OWN: '1' },
+    });
+    sup2.setSpec({ services: [spec] });
+    sup2.onChange((s) => s[0]!.pid !== null && t.pids.push(s[0]!.pid));
+    await sup2.startAll();
+    await eventually(() => seen.join('').includes(']'), 'env printed');
+    await sup2.dispose();
+    expect(JSON.parse(seen.join('').trim())).toEqual(['INJECTED', 'OWN']);
+  });
+});

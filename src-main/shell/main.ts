@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Notification, app, ipcMain, net, protocol, session, shell } from 'electron';
+import { INVOKE_CHANNELS } from '../../src-shared/ipc/contract';
+import { createAppCore } from '../core/app-core';
+import type { AppCore } from '../core/app-core-types';
+import { createRouter } from '../ipc/router';
+import { APP_SCHEME_PRIVILEGES, serveAppProtocol } from './app-protocol';
+import { RENDERER_URL } from './app-url';
+import { createQuitFlow } from './quit-flow';
+import { applySecurity, isTrustedSenderUrl } from './security';
+import { createStackTray } from './tray';
+import type { TrayActions } from './tray-model';
+import { createDashboard } from './windows';
+
+// Electron entry (bundled to dist/main/main.mjs). The composition root of the shell: every
+// runtime electron import lives here, in windows.ts and in tray.ts; the rest is pure.
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main (or app.asar/dist/main)
+const preloadPath = path.join(here, 'preload.cjs');
+const rendererDir = path.join(here, '..', 'renderer');
+const resourcesDir = app.isPackaged
+  ? path.join(process.resourcesPath, 'resources')
+  : path.join(here, '..', '..', 'resources');
+const APP_ID = 'dev.stigmer.local';
+
+function log(message: string): void {
+  console.log(`[shell] ${message}`);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// Before ready: these only take effect if called before the app is ready.
+app.enableSandbox(); // checklist #4 for every renderer, including ones we did not create
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID); // notifications + taskbar grouping
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance owns the stack; it shows its window on 'second-instance'.
+  app.quit();
+} else {
+  let core: AppCore | null = null;
+  const quitFlow = createQuitFlow({
+    shutdown: () => core?.shutdown() ?? Promise.resolve(),
+    exit: (code) => app.exit(code),
+    log,
+  });
+  const dashboard = createDashboard({
+    preloadPath,
+    iconPath: path.join(resourcesDir, 'icon.png'),
+    isQuitting: () => quitFlow.quitting,
+  });
+
+  app.on('before-quit', (event) => quitFlow.onBeforeQuit(event));
+  // A tray app: closing the last window must not quit (listening at all disables the default).
+  app.on('window-all-closed', () => undefined);
+  app.on('second-instance', () => dashboard.show());
+  app.on('activate', () => dashboard.show()); // macOS: Dock icon clicked while visible
+
+  app
+    .whenReady()
+    .then(async () => {
+      // Menu-bar app on macOS: no Dock icon until the dashboard is shown (windows.ts).
+      if (process.platform === 'darwin') app.dock?.hide();
+      serveAppProtocol(protocol, rendererDir, (url) => net.fetch(url));
+      applySecurity({
+        app,
+        session: session.defaultSession,
+        openExternal: (url) => shell.openExternal(url),
+        log,
+      });
+
+      core = await createAppCore({
+        userDataDir: app.getPath('userData'),
+        logDir: app.getPath('logs'),
+        env: process.env,
+        host: 'electron',
+        version: app.getVersion(),
+        // Electron is also our Node: node-script services run with ELECTRON_RUN_AS_NODE=1.
+        nodeExecutable: process.execPath,
+        nodeEnv: { ELECTRON_RUN_AS_NODE: '1' },
+        homeDir: app.getPath('home'),
+      });
+      const live = core;
+
+      const router = createRouter(live.handlers, {
+        isTrustedSender: (sender) => isTrustedSenderUrl(sender.url, RENDERER_URL),
+        onInternalError: (channel, error) => log(`${channel} failed: ${errorMessage(error)}`),
+      });
+      // Exactly the contract's channels, nothing else (style.md #1).
+      for (const channel of INVOKE_CHANNELS) {
+        ipcMain.handle(channel, (event, args: unknown) =>
+          router.handle(channel, args, { url: event.senderFrame?.url ?? '' }),
+        );
+      }
+
+      const report = (what: string) => (error: unknown) => {
+        const body = `${what} failed: ${errorMessage(error)}`;
+        log(body);
+        if (Notification.isSupported()) new Notification({ title: 'Stigmer Local', body }).show();
+      };
+      const actions: TrayActions = {
+        startAll: () => void live.startStack('tray').catch(report('Start all')),
+        stopAll: () => void live.stopStack('tray').catch(report('Stop all')),
+        start: (name) => void live.startService(name, 'tray').catch(report(`Start ${name}`)),
+        stop: (name) => void live.stopService(name, 'tray').catch(report(`Stop ${name}`)),
+        restart: (name) => void live.restartService(name, 'tray').catch(report(`Restart ${name}`)),
+        openDashboard: () => dashboard.show(),
+        quit: () => app.quit(), // -> before-quit -> quitFlow stops the stack first
+      };
+      const tray = createStackTray(live.snapshot(), { iconDir: resourcesDir, actions });
+
+      live.onEvent((channel, payload) => {
+        dashboard.send(channel, payload);
+        if (channel === 'services:changed') tray.update(live.snapshot());
+      });
+
+      // Started at login with --hidden: stay in the tray. Otherwise the user launched us and
+      // expects a window (and GNOME without an AppIndicator extension shows no tray at all).
+      if (!process.argv.includes('--hidden')) dashboard.show();
+    })
+    .catch((error: unknown) => {
+      log(`Startup failed: ${errorMessage(error)}`);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,286 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
+import {
+  stackStateOf,
+  type ServiceState,
+  type ServiceStatus,
+  type StackSnapshot,
+} from '../../src-shared/model/service';
+import {
+  escapeMenuLabel,
+  formatUptime,
+  trayIconFile,
+  trayIconFor,
+  trayMenuFor,
+  type TrayActions,
+} from './tray-model';
+
+const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
+const HOUR = 3_600_000;
+
+function service(
+  name: string,
+  state: ServiceState,
+  extra: Partial<ServiceStatus> = {},
+): ServiceStatus {
+  return {
+    name,
+    displayName: name,
+    state,
+    critical: true,
+    dependsOn: [],
+    pid: state === 'ready' ? 4711 : null,
+    startedAt: state === 'ready' ? NOW - 2 * HOUR - 14 * 60_000 : null,
+    readyAt: null,
+    restarts: 0,
+    ports: [],
+    lastError: null,
+    lastLines: [],
+    nextRestartAt: null,
+    command: null,
+    searched: [],
+    ...extra,
+  };
+}
+
+function snapshot(services: ServiceStatus[]): StackSnapshot {
+  return {
+    state: stackStateOf(services),
+    services,
+    stackFile: { path: '/home/u/.stigmer/stack.yaml', exists: false, error: null },
+    version: 1,
+  };
+}
+
+function fakeActions() {
+  return {
+    startAll: vi.fn<() => void>(),
+    stopAll: vi.fn<() => void>(),
+    start: vi.fn<(name: string) => void>(),
+    stop: vi.fn<(name: string) => void>(),
+    restart: vi.fn<(name: string) => void>(),
+    openDashboard: vi.fn<() => void>(),
+    quit: vi.fn<() => void>(),
+  } satisfies TrayActions;
+}
+
+const server = (state: ServiceState, extra: Partial<ServiceStatus> = {}) =>
+  service('stigmer-server', state, { ports: [7234], ...extra });
+const runner = (state: ServiceState, extra: Partial<ServiceStatus> = {}) =>
+  service('agent-runner', state, extra);
+
+function byId(items: MenuItemConstructorOptions[], id: string) {
+  const item = items.find((i) => i.id === id);
+  if (!item) throw new Error(`no item ${id}`);
+  return item;
+}
+function submenuOf(items: MenuItemConstructorOptions[], name: string) {
+  return byId(items, `service:${name}`).submenu as MenuItemConstructorOptions[];
+}
+function sub(items: MenuItemConstructorOptions[], name: string, label: string) {
+  const item = submenuOf(items, name).find((i) => i.label === label);
+  if (!item) throw new Error(`no ${label} in ${name}`);
+  return item;
+}
+function click(item: MenuItemConstructorOptions) {
+  (item.click as () => void)();
+}
+const labels = (items: MenuItemConstructorOptions[]) => items.map((i) => i.label ?? `-${i.type}`);
+
+describe('formatUptime', () => {
+  it.each([
+    [-5, '0s'],
+    [45_000, '45s'],
+    [14 * 60_000 + 59_000, '14m'],
+    [2 * HOUR + 14 * 60_000, '2h 14m'],
+    [3 * 24 * HOUR + 4 * HOUR + 5 * 60_000, '3d 4h'],
+  ])('%i ms -> %s', (ms, text) => {
+    expect(formatUptime(ms)).toBe(text);
+  });
+});
+
+describe('trayIconFor / trayIconFile', () => {
+  it('follows the stack state', () => {
+    expect(trayIconFor(snapshot([server('stopped'), runner('stopped')]))).toBe('stopped');
+    expect(trayIconFor(snapshot([server('ready'), runner('starting')]))).toBe('starting');
+    expect(trayIconFor(snapshot([server('ready'), runner('ready')]))).toBe('ready');
+    expect(trayIconFor(snapshot([server('ready'), runner('stopped', { critical: false })]))).toBe(
+      'degraded',
+    );
+    expect(trayIconFor(snapshot([server('failed'), runner('stopped')]))).toBe('failed');
+  });
+
+  it('shows amber when a key is needed, but failure wins', () => {
+    expect(trayIconFor(snapshot([server('ready'), runner('ready')]), { keyNeeded: true })).toBe(
+      'degraded',
+    );
+    expect(trayIconFor(snapshot([server('failed')]), { keyNeeded: true })).toBe('failed');
+  });
+
+  it('uses template images on macOS only', () => {
+    expect(trayIconFile('ready', 'darwin')).toBe('tray-ready-Template.png');
+    expect(trayIconFile('ready', 'darwin')).toMatch(/Template\.png$/);
+    expect(trayIconFile('failed', 'linux')).toBe('tray-failed.png');
+    expect(trayIconFile('starting', 'win32')).toBe('tray-starting.png');
+  });
+});
+
+describe('trayMenuFor', () => {
+  it('running: header counts ready services, rows show port/uptime/restarts, Stop all only', () => {
+    const actions = fakeActions();
+    const items = trayMenuFor(
+      snapshot([server('ready'), runner('ready', { restarts: 1 })]),
+      actions,
+      { now: NOW },
+    );
+    expect(byId(items, 'header')).toMatchObject({
+      label: 'Stigmer Local — Running (2 of 2 ready)',
+      enabled: false,
+    });
+    expect(byId(items, 'service:stigmer-server').label).toBe(
+      '● stigmer-server   ready · :7234 · 2h 14m',
+    );
+    expect(byId(items, 'service:agent-runner').label).toBe(
+      '● agent-runner   ready · 2h 14m · 1 restart',
+    );
+    expect(sub(items, 'stigmer-server', 'Start').enabled).toBe(false);
+    expect(sub(items, 'stigmer-server', 'Stop').enabled).toBe(true);
+    expect(sub(items, 'stigmer-server', 'Restart').enabled).toBe(true);
+    expect(items.some((i) => i.id === 'start-all')).toBe(false);
+    expect(byId(items, 'stop-all').enabled).toBe(true);
+    expect(labels(items)).toEqual([
+      'Stigmer Local — Running (2 of 2 ready)',
+      '-separator',
+      '● stigmer-server   ready · :7234 · 2h 14m',
+      '● agent-runner   ready · 2h 14m · 1 restart',
+      '-separator',
+      'Stop all',
+      '-separator',
+      'Open dashboard…',
+      'Quit Stigmer Local',
+    ]);
+  });
+
+  it('clicks call the right action with the right service name', () => {
+    const actions = fakeActions();
+    const items = trayMenuFor(snapshot([server('ready'), runner('ready')]), actions, { now: NOW });
+    click(sub(items, 'agent-runner', 'Restart'));
+    expect(actions.restart).toHaveBeenCalledWith('agent-runner');
+    click(sub(items, 'stigmer-server', 'Stop'));
+    expect(actions.stop).toHaveBeenCalledWith('stigmer-server');
+    click(byId(items, 'stop-all'));
+    expect(actions.stopAll).toHaveBeenCalledTimes(1);
+    click(byId(items, 'open-dashboard'));
+    expect(actions.openDashboard).toHaveBeenCalledTimes(1);
+    click(byId(items, 'quit'));
+    expect(actions.quit).toHaveBeenCalledTimes(1);
+    expect(actions.start).not.toHaveBeenCalled();
+    expect(byId(items, 'open-dashboard').accelerator).toBe('CmdOrCtrl+D');
+    expect(byId(items, 'quit').accelerator).toBe('CmdOrCtrl+Q');
+  });
+
+  it('stopped: Start all only; Start enabled, Stop and Restart disabled', () => {
+    const actions = fakeActions();
+    const items = trayMenuFor(snapshot([server('stopped'), runner('stopped')]), actions, {
+      now: NOW,
+    });
+    expect(byId(items, 'header').label).toBe('Stigmer Local — Stopped');
+    expect(byId(items, 'service:stigmer-server').label).toBe('○ stigmer-server   stopped');
+    expect(sub(items, 'stigmer-server', 'Start').enabled).toBe(true);
+    expect(sub(items, 'stigmer-server', 'Stop').enabled).toBe(false);
+    expect(sub(items, 'stigmer-server', 'Restart').enabled).toBe(false);
+    expect(items.some((i) => i.id === 'stop-all')).toBe(false);
+    click(byId(items, 'start-all'));
+    expect(actions.startAll).toHaveBeenCalledTimes(1);
+    click(sub(items, 'stigmer-server', 'Start'));
+    expect(actions.start).toHaveBeenCalledWith('stigmer-server');
+  });
+
+  it('starting: header with ellipsis, Start disabled on the starting service, Stop all offered', () => {
+    const items = trayMenuFor(snapshot([server('ready'), runner('starting')]), fakeActions(), {
+      now: NOW,
+    });
+    expect(byId(items, 'header').label).toBe('Stigmer Local — Starting…');
+    expect(byId(items, 'service:agent-runner').label).toBe('◐ agent-runner   starting');
+    expect(sub(items, 'agent-runner', 'Start').enabled).toBe(false);
+    expect(sub(items, 'agent-runner', 'Stop').enabled).toBe(true);
+    expect(byId(items, 'stop-all').enabled).toBe(true);
+  });
+
+  it('degraded: counts ready services and offers both Start all and Stop all', () => {
+    const items = trayMenuFor(
+      snapshot([server('ready'), runner('failed', { critical: false })]),
+      fakeActions(),
+      { now: NOW },
+    );
+    expect(byId(items, 'header').label).toBe('Stigmer Local — Degraded (1 of 2 ready)');
+    expect(byId(items, 'start-all').enabled).toBe(true);
+    expect(byId(items, 'stop-all').enabled).toBe(true);
+    expect(sub(items, 'agent-runner', 'Start').enabled).toBe(true);
+    expect(sub(items, 'agent-runner', 'Stop').enabled).toBe(false);
+  });
+
+  it('failed: names the critical service that failed', () => {
+    const items = trayMenuFor(
+      snapshot([server('failed', { restarts: 5 }), runner('stopped')]),
+      fakeActions(),
+      { now: NOW },
+    );
+    expect(byId(items, 'header').label).toBe('Stigmer Local — Failed: stigmer-server');
+    expect(byId(items, 'service:stigmer-server').label).toBe(
+      '✕ stigmer-server   failed · :7234 · 5 restarts',
+    );
+    expect(sub(items, 'stigmer-server', 'Restart').enabled).toBe(true);
+  });
+
+  it('backoff: shows when the next try is', () => {
+    const items = trayMenuFor(
+      snapshot([server('backoff', { restarts: 2, nextRestartAt: NOW + 8_000 })]),
+      fakeActions(),
+      { now: NOW },
+    );
+    expect(byId(items, 'service:stigmer-server').label).toBe(
+      '◐ stigmer-server   restarting · :7234 · next try in 8s · 2 restarts',
+    );
+  });
+
+  it('not installed: says so, every action disabled, Locate leads to the dashboard', () => {
+    const actions = fakeActions();
+    const items = trayMenuFor(snapshot([server('ready'), runner('not-installed')]), actions, {
+      now: NOW,
+    });
+    expect(byId(items, 'header').label).toBe('Stigmer Local — Running (1 of 1 ready)');
+    expect(byId(items, 'service:agent-runner').label).toBe('○ agent-runner   not installed');
+    for (const label of ['Start', 'Stop', 'Restart']) {
+      expect(sub(items, 'agent-runner', label).enabled).toBe(false);
+    }
+    click(sub(items, 'agent-runner', 'Locate in dashboard…'));
+    expect(actions.openDashboard).toHaveBeenCalledTimes(1);
+  });
+
+  it('key needed: header says so and the first item opens the dashboard', () => {
+    const actions = fakeActions();
+    const items = trayMenuFor(snapshot([server('ready'), runner('stopped')]), actions, {
+      keyNeeded: true,
+      now: NOW,
+    });
+    expect(items[0]?.label).toBe('Stigmer Local — Anthropic key needed');
+    expect(items[1]?.label).toBe('Enter Anthropic key…');
+    click(byId(items, 'enter-key'));
+    expect(actions.openDashboard).toHaveBeenCalledTimes(1);
+  });
+
+  it('no services: a disabled placeholder and a disabled Start all', () => {
+    const items = trayMenuFor(snapshot([]), fakeActions(), { now: NOW });
+    expect(labels(items)).toContain('No services defined');
+    expect(byId(items, 'start-all').enabled).toBe(false);
+  });
+});
+
+describe('escapeMenuLabel', () => {
+  it('doubles mnemonic markers per platform', () => {
+    expect(escapeMenuLabel('R&D_x', 'win32')).toBe('R&&D_x');
+    expect(escapeMenuLabel('R&D_x', 'linux')).toBe('R&D__x');
+    expect(escapeMenuLabel('R&D_x', 'darwin')).toBe('R&D_x');
+  });
+});

@@ -1,0 +1,227 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import type { ServiceState, ServiceStatus, StackSnapshot } from '../../src-shared/model/service';
+
+// Pure tray logic: the icon, tooltip and menu are functions of the snapshot, so the tray can
+// be rebuilt from scratch on every change and every label is unit-tested without Electron.
+
+/** The five tray icon variants (one per stack state; a needed key shows as degraded). */
+export type TrayIconName = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed';
+
+/** Options shared by the icon and the menu. */
+export interface TrayOptions {
+  /** ANTHROPIC_API_KEY is missing, so agent-runner cannot start. */
+  keyNeeded?: boolean;
+  platform?: NodeJS.Platform;
+  /** Epoch ms used for uptimes (injected so tests are deterministic). */
+  now?: number;
+}
+
+/** Callbacks the menu items invoke; the shell binds them to the core and the window. */
+export interface TrayActions {
+  startAll(): void;
+  stopAll(): void;
+  start(name: string): void;
+  stop(name: string): void;
+  restart(name: string): void;
+  openDashboard(): void;
+  quit(): void;
+}
+
+/** Icon for the snapshot: amber when a key is needed, even if nothing has failed yet. */
+export function trayIconFor(snapshot: StackSnapshot, opts: TrayOptions = {}): TrayIconName {
+  if (snapshot.state === 'failed') return 'failed';
+  if (opts.keyNeeded) return 'degraded';
+  return snapshot.state;
+}
+
+/**
+ * File name of an icon in resources/. macOS gets template images (black + alpha, the name
+ * must end in "Template") so the menu bar tints them for light/dark; the status then shows as
+ * the dot's shape. Elsewhere a coloured icon. `@2x` siblings are picked up by nativeImage.
+ */
+export function trayIconFile(name: TrayIconName, platform: NodeJS.Platform): string {
+  return platform === 'darwin' ? `tray-${name}-Template.png` : `tray-${name}.png`;
+}
+
+/** Compact uptime: "45s", "14m", "2h 14m", "3d 4h". */
+export function formatUptime(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h ${minutes % 60}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+const STATE_WORD: Record<ServiceState, string> = {
+  stopped: 'stopped',
+  starting: 'starting',
+  ready: 'ready',
+  stopping: 'stopping',
+  backoff: 'restarting',
+  crashed: 'crashed',
+  failed: 'failed',
+  'not-installed': 'not installed',
+};
+
+// Menus cannot be coloured, so the glyph carries the state for people scanning the list.
+const STATE_GLYPH: Record<ServiceState, string> = {
+  stopped: '○',
+  starting: '◐',
+  ready: '●',
+  stopping: '◐',
+  backoff: '◐',
+  crashed: '✕',
+  failed: '✕',
+  'not-installed': '○',
+};
+
+const ACTIVE: readonly ServiceState[] = ['starting', 'ready', 'stopping', 'backoff', 'crashed'];
+const STARTABLE: readonly ServiceState[] = ['stopped', 'failed', 'crashed', 'backoff'];
+const STOPPABLE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'crashed'];
+const RESTARTABLE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'crashed', 'failed'];
+
+/** Windows treats "&" and GTK treats "_" as mnemonic markers; double them so names show as-is. */
+export function escapeMenuLabel(label: string, platform: NodeJS.Platform | undefined): string {
+  if (platform === 'win32') return label.replace(/&/g, '&&');
+  if (platform === 'linux') return label.replace(/_/g, '__');
+  return label;
+}
+
+function installed(snapshot: StackSnapshot): ServiceStatus[] {
+  return snapshot.services.filter((s) => s.state !== 'not-installed');
+}
+
+/** The disabled first line of the menu, also used as the tooltip. */
+export function trayHeaderFor(snapshot: StackSnapshot, opts: TrayOptions = {}): string {
+  const prefix = 'Stigmer Local — ';
+  if (opts.keyNeeded) return `${prefix}Anthropic key needed`;
+  const present = installed(snapshot);
+  const ready = present.filter((s) => s.state === 'ready').length;
+  switch (snapshot.state) {
+    case 'ready':
+      return `${prefix}Running (${ready} of ${present.length} ready)`;
+    case 'starting':
+      return `${prefix}Starting…`;
+    case 'degraded':
+      return `${prefix}Degraded (${ready} of ${present.length} ready)`;
+    case 'failed': {
+      const culprit =
+        present.find((s) => s.critical && (s.state === 'failed' || s.state === 'crashed')) ??
+        present.find((s) => s.state === 'failed' || s.state === 'crashed');
+      return `${prefix}Failed: ${culprit?.name ?? 'unknown service'}`;
+    }
+    case 'stopped':
+      return `${prefix}Stopped`;
+  }
+}
+
+/** "● stigmer-server   ready · :7234 · 2h 14m · 1 restart". */
+export function serviceLabelFor(service: ServiceStatus, now: number): string {
+  const parts = [STATE_WORD[service.state]];
+  const running = service.state !== 'stopped' && service.state !== 'not-installed';
+  const port = service.ports[0];
+  if (running && port !== undefined) parts.push(`:${port}`);
+  if (service.state === 'ready' && service.startedAt !== null) {
+    parts.push(formatUptime(now - service.startedAt));
+  }
+  if (service.state === 'backoff' && service.nextRestartAt !== null) {
+    parts.push(`next try in ${formatUptime(service.nextRestartAt - now)}`);
+  }
+  if (service.restarts > 0) {
+    parts.push(`${service.restarts} ${service.restarts === 1 ? 'restart' : 'restarts'}`);
+  }
+  return `${STATE_GLYPH[service.state]} ${service.name}   ${parts.join(' · ')}`;
+}
+
+function serviceItem(
+  service: ServiceStatus,
+  actions: TrayActions,
+  opts: TrayOptions,
+): MenuItemConstructorOptions {
+  const { name, state } = service;
+  const submenu: MenuItemConstructorOptions[] = [
+    { label: 'Start', enabled: STARTABLE.includes(state), click: () => actions.start(name) },
+    { label: 'Stop', enabled: STOPPABLE.includes(state), click: () => actions.stop(name) },
+    { label: 'Restart', enabled: RESTARTABLE.includes(state), click: () => actions.restart(name) },
+  ];
+  if (state === 'not-installed') {
+    submenu.push(
+      { type: 'separator' },
+      { label: 'Locate in dashboard…', click: () => actions.openDashboard() },
+    );
+  }
+  return {
+    id: `service:${name}`,
+    label: escapeMenuLabel(serviceLabelFor(service, opts.now ?? Date.now()), opts.platform),
+    submenu,
+  };
+}
+
+/** The whole context menu for the snapshot, following docs ui.md (tray section). */
+export function trayMenuFor(
+  snapshot: StackSnapshot,
+  actions: TrayActions,
+  opts: TrayOptions = {},
+): MenuItemConstructorOptions[] {
+  const present = installed(snapshot);
+  const anyActive = present.some((s) => ACTIVE.includes(s.state));
+  const anyStoppable = present.some((s) => STOPPABLE.includes(s.state));
+  const anyStartable = present.some((s) => STARTABLE.includes(s.state));
+  const items: MenuItemConstructorOptions[] = [
+    {
+      id: 'header',
+      label: escapeMenuLabel(trayHeaderFor(snapshot, opts), opts.platform),
+      enabled: false,
+    },
+  ];
+  if (opts.keyNeeded) {
+    // The key dialog lives in the dashboard; the tray only leads there.
+    items.push({
+      id: 'enter-key',
+      label: 'Enter Anthropic key…',
+      click: () => actions.openDashboard(),
+    });
+  }
+  items.push({ type: 'separator' });
+  if (snapshot.services.length === 0) {
+    items.push({ label: 'No services defined', enabled: false });
+  }
+  for (const service of snapshot.services) items.push(serviceItem(service, actions, opts));
+  items.push({ type: 'separator' });
+  // "Whichever applies": Start all while something can start (or nothing runs), Stop all
+  // while something runs; a half-failed stack offers both.
+  if (anyStartable || !anyActive) {
+    items.push({
+      id: 'start-all',
+      label: 'Start all',
+      enabled: anyStartable,
+      click: () => actions.startAll(),
+    });
+  }
+  if (anyActive) {
+    items.push({
+      id: 'stop-all',
+      label: 'Stop all',
+      enabled: anyStoppable,
+      click: () => actions.stopAll(),
+    });
+  }
+  items.push(
+    { type: 'separator' },
+    {
+      id: 'open-dashboard',
+      label: 'Open dashboard…',
+      accelerator: 'CmdOrCtrl+D',
+      click: () => actions.openDashboard(),
+    },
+    {
+      id: 'quit',
+      label: 'Quit Stigmer Local',
+      accelerator: 'CmdOrCtrl+Q',
+      click: () => actions.quit(),
+    },
+  );
+  return items;
+}
