@@ -238,6 +238,21 @@ describe('crashes and restarts', () => {
     expect(pids.every((p) => !alive(p))).toBe(true);
   });
 
+  it('a user start after a crash loop resets the restart count', async () => {
+    const counter = join(runDir, 'runs');
+    const { sp } = make(
+      serviceSpec('flaky', ['--counter', counter, '--crashes', '2', '--print', 'up'], {
+        readiness: { kind: 'log', stream: 'stdout', pattern: '^up$', timeoutMs: 10_000 },
+        restart: { ...serviceSpec('x', []).restart, policy: 'on-failure', crashLoopCount: 2 },
+      }),
+    );
+    expect(await sp.start()).toBe('ready');
+    await eventually(() => sp.status().state === 'failed', 'crash loop');
+    expect(sp.status().restarts).toBe(1);
+    expect(await sp.start()).toBe('ready'); // third run: the fixture stops crashing
+    expect(sp.status()).toMatchObject({ restarts: 0, lastError: null });
+  });
+
   it('stays crashed under policy never, with exit code and last line', async () => {
     const { sp } = make(serviceSpec('once', ['--eprint', 'boom', '--exit', '3']));
     expect(await sp.start()).toBe('ready'); // readiness none: ready at spawn

@@ -1,12 +1,10 @@
-import { execa, type ResultPromise } from 'execa';
 import type { ServiceSpec } from '../stack/types';
 import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
 import * as advice from './advice';
 import type { ExitInfo } from './advice';
 import { LineTail, type OutputStream } from './line-tail';
-import { removePidFile, writePidFile } from './pid-file';
+import { reapChild, spawnChild, terminateChild, type ChildHandle } from './child-handle';
 import { checkPortFree, portInUseAdvice } from './port-check';
-import { isGroupAlive, signalGroup, sleep, waitFor } from './process-group';
 import { describeReadinessTimeout, waitForReadiness } from './readiness';
 import { CrashHistory, backoffDelay, isCrashLoop, wantsRestart } from './restart-policy';
 
@@ -28,19 +26,6 @@ export interface ServiceProcessOptions {
   onOutput: (stream: OutputStream, chunk: Buffer) => void;
 }
 
-/** One spawned child and what we know about it. */
-interface Child {
-  pid: number;
-  spec: ServiceSpec;
-  proc: ResultPromise;
-  exit: ExitInfo | null;
-  exited: Promise<ExitInfo>;
-  /** Set once we end it ourselves (stop, readiness timeout): its exit is then not a crash. */
-  expected: boolean;
-  readiness: AbortController;
-  pidFile: Promise<unknown>;
-}
-
 /**
  * Supervises one service: spawns its child in its own process group, waits for readiness,
  * restarts it with backoff, detects crash loops and stops it (with its grandchildren).
@@ -51,7 +36,7 @@ export class ServiceProcess {
   /** A newer definition, applied at the next spawn (a running child keeps its own). */
   private nextSpec: ServiceSpec | null = null;
   private state: ServiceState;
-  private child: Child | null = null;
+  private child: ChildHandle | null = null;
   private startedAt: number | null = null;
   private readyAt: number | null = null;
   private restarts = 0;
@@ -260,57 +245,33 @@ export class ServiceProcess {
     }
     if (stale()) return;
     this.tail.markRun();
-    const proc = execa(spec.command, spec.args, {
-      cwd: spec.cwd,
-      env,
-      extendEnv: false, // the child gets exactly its own env, never the app's (which may hold secrets)
-      detached: true, // own process group: stop and reclaim reach grandchildren too
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false, // output goes to listeners, never accumulated in memory
-      reject: false,
-      windowsHide: true,
+    const spawned = await spawnChild({ ...spec, command: spec.command }, env, {
+      runDir: this.opts.runDir,
+      now: this.opts.now,
+      onOutput: (stream, chunk) => {
+        this.tail.push(stream, chunk);
+        this.opts.onOutput(stream, chunk);
+      },
+      onExit: (exited) => {
+        if (!exited.expected) void this.track(this.onCrash(exited));
+      },
     });
-    // execa's promise also waits for grandchildren that hold the pipes; 'exit' is what we track.
-    proc.catch(() => undefined);
-    if (proc.pid === undefined) {
-      const result = await proc;
+    if ('error' in spawned) {
       if (!stale()) {
-        const why = result.code ?? result.shortMessage ?? 'unknown error';
-        this.fail(advice.spawnFailedAdvice(spec.name, spec.command, spec.cwd, String(why)));
+        this.fail(advice.spawnFailedAdvice(spec.name, spec.command, spec.cwd, spawned.error));
       }
       return;
     }
-    let resolveExited: (exit: ExitInfo) => void = () => undefined;
-    const child: Child = {
-      pid: proc.pid,
-      spec,
-      proc,
-      exit: null,
-      exited: new Promise((resolve) => (resolveExited = resolve)),
-      expected: false,
-      readiness: new AbortController(),
-      pidFile: Promise.resolve(),
-    };
-    proc.stdout?.on('data', (chunk: Buffer) => this.output('stdout', chunk));
-    proc.stderr?.on('data', (chunk: Buffer) => this.output('stderr', chunk));
-    proc.stdin?.on('error', () => undefined); // EPIPE when the child is gone: expected
-    proc.on('exit', (code, signal) => {
-      child.exit = { code, signal };
-      child.readiness.abort();
-      resolveExited(child.exit);
-      if (!child.expected) void this.track(this.onCrash(child));
-    });
+    const child = spawned;
+    if (stale()) {
+      // Cannot happen today (no task runs between spawn and here), but never leak a child.
+      child.expected = true;
+      void this.track(terminateChild(child, this.opts.runDir).then(() => undefined));
+      return;
+    }
     this.child = child;
     this.startedAt = this.opts.now();
     this.opts.onChange();
-    child.pidFile = writePidFile(
-      this.opts.runDir,
-      { pid: child.pid, name: spec.name, command: [spec.command, ...spec.args] },
-      this.opts.now,
-    ).catch(() => null);
-
     // Awaiting the pid file too means "ready" always implies it is on disk for reclaim.
     const [result] = await Promise.all([
       waitForReadiness(
@@ -332,21 +293,19 @@ export class ServiceProcess {
     void this.end(child, 'failed', advice.readinessTimeoutAdvice(spec.name, what, last));
   }
 
-  private output(stream: OutputStream, chunk: Buffer | string): void {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    this.tail.push(stream, buf);
-    this.opts.onOutput(stream, buf);
-  }
-
   /** We end this child ourselves; settles in `final` once its whole group is gone. */
-  private end(child: Child, final: 'stopped' | 'failed', reason: string | null): Promise<void> {
+  private end(
+    child: ChildHandle,
+    final: 'stopped' | 'failed',
+    reason: string | null,
+  ): Promise<void> {
     child.expected = true;
     child.readiness.abort();
     this.attempt++;
     this.setState('stopping');
     const work = this.track(
       (async () => {
-        const forced = await this.terminate(child);
+        const forced = await terminateChild(child, this.opts.runDir);
         this.lastExitRecord = { ...(child.exit ?? { code: null, signal: 'SIGKILL' }), forced };
         this.tail.flush();
         if (this.child === child) this.child = null;
@@ -364,39 +323,8 @@ export class ServiceProcess {
     return work;
   }
 
-  /** Apply the stop strategy; SIGKILL the group after the grace time. True if SIGKILL was needed. */
-  private async terminate(child: Child): Promise<boolean> {
-    const stop = child.spec.stop;
-    let forced = false;
-    if (!child.exit) {
-      if (stop.kind === 'signal') {
-        signalGroup(child.pid, stop.signal);
-      } else {
-        try {
-          if (stop.message !== null) child.proc.stdin?.write(`${stop.message}\n`);
-          child.proc.stdin?.end();
-        } catch {
-          // The pipe is already closed; SIGKILL below still ends it.
-        }
-      }
-      await waitFor(() => child.exit !== null && !isGroupAlive(child.pid), stop.graceMs);
-      forced = child.exit === null;
-    }
-    await this.reap(child);
-    return forced;
-  }
-
-  /** SIGKILL whatever is left of the child's group (grandchildren too) and drop its pid file. */
-  private async reap(child: Child): Promise<void> {
-    if (isGroupAlive(child.pid) || child.exit === null) signalGroup(child.pid, 'SIGKILL');
-    await Promise.race([child.exited, sleep(5_000)]);
-    await waitFor(() => !isGroupAlive(child.pid), 2_000);
-    await child.pidFile;
-    await removePidFile(this.opts.runDir, child.spec.name, child.pid).catch(() => undefined);
-  }
-
   /** The child exited without being asked: clean up, then restart, give up or stay down. */
-  private async onCrash(child: Child): Promise<void> {
+  private async onCrash(child: ChildHandle): Promise<void> {
     if (this.child !== child) return;
     const attempt = this.attempt;
     const exit = child.exit ?? { code: null, signal: null };
@@ -408,7 +336,7 @@ export class ServiceProcess {
     this.tail.flush();
     this.lastExitRecord = { ...exit, forced: false };
     this.opts.onChange();
-    await this.reap(child);
+    await reapChild(child, this.opts.runDir);
     if (attempt !== this.attempt) return; // the user stopped or restarted it meanwhile
     const spec = child.spec;
     const policy = spec.restart;

@@ -105,6 +105,22 @@ describe('Supervisor', () => {
     expect(byName('c').pid).not.toBe(before);
   });
 
+  it('stopAll during startAll cancels the start and leaves nothing running', async () => {
+    const log = join(runDir, 'events.log');
+    const services = await chain(log);
+    // a takes a while to open its port, so stopAll lands while startAll waits for it.
+    services[0]!.args.push('--delay', '1000');
+    sup.setSpec({ services });
+    const starting = sup.startAll();
+    await eventually(() => byName('a').pid !== null, 'a spawned');
+    await sup.stopAll();
+    await expect(starting).resolves.toBeUndefined();
+    expect(sup.statuses().map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    expect(byName('b').pid).toBeNull();
+    expect(t.pids).toHaveLength(1);
+    expect(alive(t.pids[0]!)).toBe(false);
+  });
+
   it('writes a pid file per child and removes it after stop', async () => {
     sup.setSpec({ services: [serviceSpec('solo', [])] });
     await sup.startAll();

@@ -56,13 +56,12 @@ if (opt('--grandchild')) {
 let crashing = false;
 if (opt('--counter')) {
   const file = opt('--counter');
-  let n = 0;
+  let n;
   try {
-    n = Number(readFileSync(file, 'utf8'));
+    n = Number(readFileSync(file, 'utf8')) + 1;
   } catch {
-    n = 0;
+    n = 1;
   }
-  n += 1;
   writeFileSync(file, String(n));
   crashing = n <= Number(opt('--crashes') ?? 0);
 }

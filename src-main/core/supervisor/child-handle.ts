@@ -1,0 +1,122 @@
+import { execa, type ResultPromise } from 'execa';
+import type { ServiceSpec } from '../stack/types';
+import type { ExitInfo } from './advice';
+import type { OutputStream } from './line-tail';
+import { removePidFile, writePidFile } from './pid-file';
+import { isGroupAlive, signalGroup, sleep, waitFor } from './process-group';
+
+/** One spawned child, leader of its own process group, and what we know about it. */
+export interface ChildHandle {
+  pid: number;
+  /** The definition it was spawned from (a newer one waits for the next spawn). */
+  spec: ServiceSpec;
+  proc: ResultPromise;
+  exit: ExitInfo | null;
+  exited: Promise<ExitInfo>;
+  /** Set once we end it ourselves (stop, readiness timeout): its exit is then not a crash. */
+  expected: boolean;
+  /** Aborted when the child exits or is being stopped, to end a readiness wait early. */
+  readiness: AbortController;
+  /** The pid file write; awaited before the file is removed so the two never race. */
+  pidFile: Promise<unknown>;
+}
+
+/** What spawnChild reports back to its owner. */
+export interface ChildHooks {
+  runDir: string;
+  now: () => number;
+  onOutput: (stream: OutputStream, chunk: Buffer) => void;
+  onExit: (child: ChildHandle) => void;
+}
+
+/**
+ * Spawn `spec` with exactly `env` in a new process group and write its pid file. Returns the
+ * error code / message instead when the program could not be spawned at all.
+ */
+export async function spawnChild(
+  spec: ServiceSpec & { command: string },
+  env: Record<string, string>,
+  hooks: ChildHooks,
+): Promise<ChildHandle | { error: string }> {
+  const proc = execa(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env,
+    extendEnv: false, // exactly its own env, never the app's (which may hold secrets)
+    detached: true, // own process group: stop and reclaim reach grandchildren too
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false, // output goes to listeners, never accumulated in memory
+    reject: false,
+    windowsHide: true,
+  });
+  // execa's promise also waits for grandchildren that hold the pipes; 'exit' is what we track.
+  proc.catch(() => undefined);
+  if (proc.pid === undefined) {
+    const result = await proc;
+    return { error: String(result.code ?? result.shortMessage ?? 'unknown error') };
+  }
+  let resolveExited: (exit: ExitInfo) => void = () => undefined;
+  const child: ChildHandle = {
+    pid: proc.pid,
+    spec,
+    proc,
+    exit: null,
+    exited: new Promise((resolve) => (resolveExited = resolve)),
+    expected: false,
+    readiness: new AbortController(),
+    pidFile: Promise.resolve(),
+  };
+  const toBuffer = (chunk: Buffer | string): Buffer =>
+    typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  proc.stdout?.on('data', (chunk: Buffer) => hooks.onOutput('stdout', toBuffer(chunk)));
+  proc.stderr?.on('data', (chunk: Buffer) => hooks.onOutput('stderr', toBuffer(chunk)));
+  proc.stdin?.on('error', () => undefined); // EPIPE when the child is gone: expected
+  proc.on('exit', (code, signal) => {
+    child.exit = { code, signal };
+    child.readiness.abort();
+    resolveExited(child.exit);
+    hooks.onExit(child);
+  });
+  child.pidFile = writePidFile(
+    hooks.runDir,
+    { pid: child.pid, name: spec.name, command: [spec.command, ...spec.args] },
+    hooks.now,
+  ).catch(() => null);
+  return child;
+}
+
+/**
+ * Apply the child's stop strategy, SIGKILL the group after the grace time, and wait until no
+ * process of the group is left. Returns true when SIGKILL was needed for the child itself.
+ */
+export async function terminateChild(child: ChildHandle, runDir: string): Promise<boolean> {
+  const stop = child.spec.stop;
+  let forced = false;
+  if (!child.exit) {
+    if (stop.kind === 'signal') {
+      signalGroup(child.pid, stop.signal);
+    } else {
+      try {
+        if (stop.message !== null) child.proc.stdin?.write(`${stop.message}\n`);
+        child.proc.stdin?.end();
+      } catch {
+        // The pipe is already closed; SIGKILL below still ends it.
+      }
+    }
+    await waitFor(() => child.exit !== null && !isGroupAlive(child.pid), stop.graceMs);
+    forced = child.exit === null;
+  }
+  await reapChild(child, runDir);
+  return forced;
+}
+
+/** SIGKILL whatever is left of the child's group (grandchildren too) and drop its pid file. */
+export async function reapChild(child: ChildHandle, runDir: string): Promise<void> {
+  // Only signal a group we know still exists: its number could be reused once it is empty.
+  if (child.exit === null || isGroupAlive(child.pid)) signalGroup(child.pid, 'SIGKILL');
+  await Promise.race([child.exited, sleep(5_000)]);
+  await waitFor(() => !isGroupAlive(child.pid), 2_000);
+  await child.pidFile;
+  await removePidFile(runDir, child.spec.name, child.pid).catch(() => undefined);
+}
