@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../e2e/support/free-port';
+import { INVOKE_CHANNELS } from '../../src-shared/ipc/contract';
+import type { StackSnapshot } from '../../src-shared/model/service';
+import { createRouter } from '../ipc/router';
+import { createAppCore } from './app-core';
+import type { AppCore } from './app-core-types';
+
+const fixtures = resolve(import.meta.dirname, '../../e2e/fixtures');
+let dir: string;
+let core: AppCore | undefined;
+
+afterEach(async () => {
+  await core?.shutdown();
+  core = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function makeCore(stackYaml: string | null): Promise<AppCore> {
+  dir = await mkdtemp(join(tmpdir(), 'stigmer-core-'));
+  if (stackYaml !== null) await writeFile(join(dir, 'stack.yaml'), stackYaml);
+  core = await createAppCore({
+    userDataDir: dir,
+    logDir: join(dir, 'logs'),
+    env: { PATH: '/nonexistent' },
+    host: 'browser',
+    version: 'test',
+    nodeExecutable: process.execPath,
+    nodeEnv: {},
+    homeDir: dir,
+  });
+  return core;
+}
+
+const serverOnly = (port: number) => `services:
+  temporal: { enabled: false }
+  agent-runner: { enabled: false }
+  stigmer-server:
+    command: ${JSON.stringify(process.execPath)}
+    args: [${JSON.stringify(join(fixtures, 'stand-in-server.mjs'))}]
+    env: { GRPC_PORT: "${port}" }
+    ports: [${port}]
+    readiness: { tcp: ${port}, timeout: 10s }
+`;
+
+describe('app core', () => {
+  it('has a handler for every channel of the contract and nothing else', async () => {
+    const c = await makeCore(null);
+    expect(Object.keys(c.handlers).sort()).toEqual([...INVOKE_CHANNELS].sort());
+  });
+
+  it('shows default services that are not installed with every place searched', async () => {
+    const c = await makeCore(null);
+    const snap = c.snapshot();
+    expect(snap.services.map((s) => s.name)).toEqual([
+      'temporal',
+      'stigmer-server',
+      'agent-runner',
+    ]);
+    for (const s of snap.services) {
+      expect(s.state).toBe('not-installed');
+      expect(s.searched.length).toBeGreaterThan(0);
+    }
+    expect(snap.services[1]!.searched.join('\n')).toMatch(/STIGMER_SERVER_DIR/);
+  });
+
+  it('starts and stops through the router, pushing every change as an event', async () => {
+    const c = await makeCore(serverOnly(await freePort()));
+    const events: StackSnapshot[] = [];
+    c.onEvent((channel, payload) => channel === 'services:changed' && events.push(payload));
+    const router = createRouter(c.handlers, { isTrustedSender: () => true });
+    const started = await router.handle('stack:start', undefined, { url: 't' });
+    expect(started).toMatchObject({ ok: true, value: { state: 'ready' } });
+    expect(events.map((e) => e.services[0]!.state)).toContain('starting');
+    const stopped = await router.handle('stack:stop', undefined, { url: 't' });
+    expect(stopped).toMatchObject({ ok: true, value: { state: 'stopped' } });
+    // Versions only go up, so the window can drop a stale event.
+    const versions = events.map((e) => e.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  });
+
+  it('keeps the last good stack when the file turns bad, and says which field is wrong', async () => {
+    const c = await makeCore(serverOnly(41234));
+    const file = join(dir, 'stack.yaml');
+    await writeFile(file, 'services:\n  stigmer-server:\n    readiness: { port: 7234 }\n');
+    const router = createRouter(c.handlers, { isTrustedSender: () => true });
+    const result = await router.handle('stack:reload', undefined, { url: 't' });
+    expect(result.ok).toBe(true);
+    const snap = (result as { value: StackSnapshot }).value;
+    expect(snap.stackFile.error).toMatch(/services\.stigmer-server\.readiness/);
+    expect(snap.services.map((s) => s.name)).toEqual(['stigmer-server']);
+    expect(snap.services[0]!.ports).toEqual([41234]);
+  });
+});
