@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { DashboardPage } from './pages/dashboard.page';
 import { launchHost, standInStackYaml, type HostHandle } from './support/host';
 import { alive, freePort } from './support/free-port';
@@ -18,9 +18,12 @@ test('starts the stack from the UI in dependency order, then stops it with no ch
   page,
 }) => {
   const serverPort = await freePort();
-  host = await launchHost(standInStackYaml({ serverPort }));
+  host = await launchHost(standInStackYaml({ serverPort, temporal: 'discover' }));
   const dash = new DashboardPage(page);
   await dash.open(host.url);
+  // Temporal is not installed on this machine: it says where it looked; the rest still runs.
+  await dash.expectState('temporal', 'not-installed');
+  await expect(dash.field('temporal', 'searched')).toContainText('PATH');
 
   // Record every state each service passes through, from the live events the page receives.
   const seen: string[] = [];
@@ -47,6 +50,7 @@ test('starts the stack from the UI in dependency order, then stops it with no ch
   await expect(dash.stackState()).toContainText('Running · 2 of 2 ready');
   await expect(dash.field('stigmer-server', 'port')).toHaveText(`:${serverPort}`);
 
+  await dash.expectState('temporal', 'not-installed');
   // The runner became ready only after the server was ready.
   expect(seen.indexOf('stigmer-server:ready')).toBeGreaterThanOrEqual(0);
   expect(seen.indexOf('agent-runner:starting')).toBeGreaterThan(
@@ -136,4 +140,28 @@ test('a stack whose server port is taken says which process holds it', async ({ 
   } finally {
     holder.kill('SIGKILL');
   }
+});
+
+test('a bad edit to the stack file names the field; the running stack keeps going', async ({
+  page,
+}) => {
+  const serverPort = await freePort();
+  host = await launchHost(standInStackYaml({ serverPort }));
+  const dash = new DashboardPage(page);
+  await dash.open(host.url);
+  await dash.startAll();
+  await dash.expectState('agent-runner', 'ready');
+  const runnerPid = await dash.pid('agent-runner');
+
+  await writeFile(
+    join(host.userDataDir, 'stack.yaml'),
+    'services:\n  agent-runner:\n    readiness: { port: 7234 }\n',
+  );
+  await page.getByRole('button', { name: 'Reload stack file' }).click();
+  const banner = page.locator('[data-field="stack-file-error"]');
+  await expect(banner).toContainText('services.agent-runner.readiness');
+  await expect(banner).toContainText('last good stack keeps running');
+  await dash.expectState('agent-runner', 'ready');
+  expect(await dash.pid('agent-runner')).toBe(runnerPid);
+  expect(alive(runnerPid)).toBe(true);
 });

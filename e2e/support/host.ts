@@ -12,6 +12,8 @@ export interface StandInStack {
   serverPort: number;
   runnerMode?: 'ok' | 'crash';
   crashLoopCount?: number;
+  /** Leave Temporal to discovery (it is not installed here) instead of disabling it. */
+  temporal?: 'disabled' | 'discover';
 }
 
 /** The stack file the e2e suite runs: stand-ins for stigmer-server and agent-runner, no Temporal. */
@@ -19,9 +21,7 @@ export function standInStackYaml(opts: StandInStack): string {
   const node = JSON.stringify(process.execPath);
   return `# written by the e2e suite
 services:
-  temporal:
-    enabled: false
-  stigmer-server:
+${opts.temporal === 'discover' ? '' : '  temporal:\n    enabled: false\n'}  stigmer-server:
     command: ${node}
     args: [${JSON.stringify(join(fixtures, 'stand-in-server.mjs'))}]
     env:

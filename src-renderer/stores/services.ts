@@ -16,6 +16,7 @@ interface ServicesState {
   start(name: string): Promise<void>;
   stop(name: string): Promise<void>;
   restart(name: string): Promise<void>;
+  reload(): Promise<void>;
   dismissError(): void;
 }
 
@@ -55,6 +56,7 @@ export const useServices = create<ServicesState>((set, get) => {
     start: (name) => run(`service:${name}`, 'Starting…', () => api.startService(name)),
     stop: (name) => run(`service:${name}`, 'Stopping…', () => api.stopService(name)),
     restart: (name) => run(`service:${name}`, 'Restarting…', () => api.restartService(name)),
+    reload: () => run('stack', 'Reloading…', api.reloadStack),
     dismissError: () => set({ error: null }),
   };
 });

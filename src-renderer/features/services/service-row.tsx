@@ -80,8 +80,11 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
         </div>
       </div>
       {service.state === 'not-installed' && (
-        <div className="service-detail" data-field="searched">
-          <p>Not found. Looked in:</p>
+        <details className="service-detail" data-field="searched">
+          <summary>
+            Not found after looking in {service.searched.length} places. Install it, or set its
+            location in the stack file, then reload the stack file.
+          </summary>
           <ul>
             {service.searched.map((place) => (
               <li key={place}>
@@ -89,8 +92,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
               </li>
             ))}
           </ul>
-          <p>Install it, or set its location in the stack file, then reload the stack.</p>
-        </div>
+        </details>
       )}
       {problem && (
         <div className="service-detail error" data-field="last-error">

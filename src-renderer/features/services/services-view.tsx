@@ -8,7 +8,7 @@ export function ServicesView() {
   const snapshot = useServices((s) => s.snapshot);
   const stackPending = useServices((s) => s.pending.stack);
   const error = useServices((s) => s.error);
-  const { startStack, stopStack, dismissError } = useServices.getState();
+  const { startStack, stopStack, reload, dismissError } = useServices.getState();
   const now = useNow();
 
   if (!snapshot) return <p className="loading">Connecting to Stigmer Local…</p>;
@@ -48,6 +48,14 @@ export function ServicesView() {
           >
             Stop all
           </button>
+          <button
+            type="button"
+            disabled={!!stackPending}
+            onClick={() => void reload()}
+            title={`Read ${snapshot.stackFile.path} again`}
+          >
+            Reload stack file
+          </button>
         </div>
       </header>
       {error && (
@@ -66,6 +74,10 @@ export function ServicesView() {
           </p>
         </div>
       )}
+      <p className="hint stack-file" data-field="stack-file">
+        Stack file: <code>{snapshot.stackFile.path}</code>
+        {snapshot.stackFile.exists ? '' : ' (not created; the default stack runs)'}
+      </p>
       <ul className="services" aria-label="Services">
         {snapshot.services.map((service) => (
           <ServiceRow key={service.name} service={service} now={now} />

@@ -1,0 +1,90 @@
+import type { LogLevel } from '../../../src-shared/model/log';
+import { stripAnsi } from './ansi';
+
+type Level = Exclude<LogLevel, null>;
+
+/** Level names seen in the wild, lower-cased, to our six levels. */
+const NAMES: Readonly<Record<string, Level>> = {
+  trace: 'trace',
+  verbose: 'debug',
+  debug: 'debug',
+  info: 'info',
+  information: 'info',
+  notice: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  err: 'error',
+  fatal: 'fatal',
+  critical: 'fatal',
+  crit: 'fatal',
+  panic: 'fatal',
+  dpanic: 'fatal',
+  emerg: 'fatal',
+  alert: 'fatal',
+};
+
+const WORDS =
+  'trace|verbose|debug|info|information|notice|warn|warning|error|err|fatal|critical|crit|panic|dpanic|emerg|alert';
+
+/** An optional leading timestamp ("2026-11-23T23:19:23.293Z", "2026-11-23 23:19:23,293"). */
+const TS = String.raw`(?:\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\s+)?`;
+
+/** JSON level field: pino/bunyan numbers or names; also "lvl" and "severity" (GCP, zap). */
+const JSON_LEVEL = /"(?:level|lvl|severity)"\s*:\s*(?:"([A-Za-z]+)"|(\d+))/;
+/** logfmt as printed by Go's slog and Temporal's text logger: `level=info`, `level="WARN"`. */
+const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl)="?([A-Za-z]+)/;
+/** `[INFO]`-style tag early in the line, e.g. after a timestamp or a `[component]` tag. */
+const BRACKET_TAG = new RegExp(String.raw`^.{0,64}?\[(${WORDS})\]`, 'i');
+/** `ERROR: ...`, `Warning: ...` at the start (after an optional timestamp). */
+const PREFIX = new RegExp(String.raw`^${TS}(${WORDS})\s*:`, 'i');
+/** `INFO  message` as log4j/python print it; upper case only, "Info about x" is prose. */
+const BARE_UPPER = /^(?:\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\s+)?(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\s/;
+/**
+ * "Fatal error in runner: ..." (agent-runner's last words before exit 1) and Go's runtime
+ * "fatal error: ..."/"panic: ..." end the process, so they are fatal rather than error.
+ */
+const FATAL_PHRASE = new RegExp(String.raw`^${TS}(?:fatal error\b|panic:)`, 'i');
+
+/** pino/bunyan numeric levels; values between the steps round down to the lower level. */
+function fromNumber(n: number): Level {
+  if (n >= 60) return 'fatal';
+  if (n >= 50) return 'error';
+  if (n >= 40) return 'warn';
+  if (n >= 30) return 'info';
+  if (n >= 20) return 'debug';
+  return 'trace';
+}
+
+function fromName(name: string | undefined): LogLevel {
+  return name === undefined ? null : (NAMES[name.toLowerCase()] ?? null);
+}
+
+/**
+ * The level a line announces, or null. Checks, in order: a JSON `level` field, logfmt
+ * `level=`, a fatal phrase, a `[LEVEL]` tag, a `LEVEL:` prefix, a bare upper-case level word.
+ * ANSI colours are removed first so `\x1b[31mERROR\x1b[0m: boom` is an error.
+ */
+export function parseLevel(raw: string): LogLevel {
+  const text = stripAnsi(raw);
+  const first = text.charCodeAt(0);
+  if (first === 0x7b /* { */) {
+    // A JSON line decides alone: a JSON object without a level field has no level.
+    if (!text.includes('"')) return null;
+    const m = JSON_LEVEL.exec(text);
+    if (m === null) return null;
+    return m[2] !== undefined ? fromNumber(Number(m[2])) : fromName(m[1]);
+  }
+  if (text.includes('level=') || text.includes('lvl=')) {
+    const level = fromName(LOGFMT_LEVEL.exec(text)?.[1]);
+    if (level !== null) return level;
+  }
+  if (FATAL_PHRASE.test(text)) return 'fatal';
+  if (text.includes('[')) {
+    const level = fromName(BRACKET_TAG.exec(text)?.[1]);
+    if (level !== null) return level;
+  }
+  const prefix = PREFIX.exec(text);
+  if (prefix !== null) return fromName(prefix[1]);
+  return fromName(BARE_UPPER.exec(text)?.[1]);
+}

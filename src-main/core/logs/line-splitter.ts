@@ -1,0 +1,192 @@
+/** How a line emitted by the splitter ended in the child's output. */
+export type LineEnd =
+  /** "\n" */
+  | 'lf'
+  /** "\r\n", also when the "\r" and the "\n" arrived in different chunks */
+  | 'crlf'
+  /** a "\r" not followed by "\n" (progress bars redraw this way) */
+  | 'cr'
+  /** no terminator: the line hit the length limit and continues in the next emitted piece */
+  | 'cut'
+  /** no terminator: the stream ended (flush) in the middle of a line */
+  | 'eof';
+
+/** The bytes each LineEnd stands for, so the original output can be rebuilt exactly. */
+export const LINE_END_BYTES: Readonly<Record<LineEnd, string>> = {
+  lf: '\n',
+  crlf: '\r\n',
+  cr: '\r',
+  cut: '',
+  eof: '',
+};
+
+/** Receives each line (decoded, terminator removed) with how it ended. */
+export type LineSink = (text: string, end: LineEnd) => void;
+
+/** Default cut length for one line, in bytes of UTF-8. */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024;
+
+/** The visible marker appended (by the pipeline) to a line cut at `limit` bytes. */
+export function cutMarker(limit: number): string {
+  return `… [line cut at ${limit} bytes]`;
+}
+
+/** Options of a LineSplitter. */
+export interface LineSplitterOptions {
+  /** Longest line in bytes before it is cut; the rest continues as the next piece. */
+  maxLineBytes?: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Incremental splitter for one (service, stream) pipe.
+ *
+ * Works on bytes, not strings: "\n" and "\r" never occur inside a UTF-8 multi-byte sequence, so
+ * finding terminators in the raw Buffer with the native indexOf and decoding each complete line
+ * once is both correct for characters split across chunks (their bytes wait in `pending` until
+ * the line ends) and cheaper than a StringDecoder plus a second scan of the decoded string. It
+ * also makes the byte limit exact without re-encoding.
+ *
+ * A long line is cut, not truncated: the excess continues as further pieces (end 'cut' on every
+ * piece but the last), so the file sink can rebuild the child's output byte for byte and a
+ * flood of one endless line still cannot grow memory beyond one limit.
+ *
+ * A "\r" at the very end of a chunk is held back until the next chunk (or flush) shows whether
+ * a "\n" follows, so a CRLF split across two writes is one line break, not two.
+ */
+export class LineSplitter {
+  private readonly limit: number;
+  /** Bytes of the current unfinished line; usually 0 or 1 entries. */
+  private pending: Buffer[] = [];
+  private pendingLen = 0;
+  /** The previous chunk ended with "\r": the pending line is complete, its ending undecided. */
+  private crHeld = false;
+
+  constructor(
+    private readonly sink: LineSink,
+    options: LineSplitterOptions = {},
+  ) {
+    const limit = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    // Below 4 a single UTF-8 character might not fit and the cut could never make progress.
+    if (!Number.isInteger(limit) || limit < 4) throw new RangeError('maxLineBytes must be >= 4');
+    this.limit = limit;
+  }
+
+  /** Feed one raw chunk; complete lines go to the sink synchronously. */
+  push(chunk: Buffer): void {
+    const len = chunk.length;
+    if (len === 0) return;
+    let pos = 0;
+    if (this.crHeld) {
+      this.crHeld = false;
+      if (chunk[0] === LF) {
+        this.emitPending('crlf');
+        pos = 1;
+      } else {
+        this.emitPending('cr');
+      }
+    }
+    // Positions of the next LF / CR at or after pos; each is searched again only once passed.
+    let nextLf = chunk.indexOf(LF, pos);
+    let nextCr = chunk.indexOf(CR, pos);
+    while (pos < len) {
+      if (nextLf !== -1 && nextLf < pos) nextLf = chunk.indexOf(LF, pos);
+      if (nextCr !== -1 && nextCr < pos) nextCr = chunk.indexOf(CR, pos);
+      const t = nextCr === -1 || (nextLf !== -1 && nextLf < nextCr) ? nextLf : nextCr;
+      if (t === -1) {
+        this.keep(chunk, pos, len);
+        return;
+      }
+      if (chunk[t] === LF) {
+        this.line(chunk, pos, t, 'lf');
+        pos = t + 1;
+      } else if (t + 1 === len) {
+        // Lone CR at the chunk end: wait for the next chunk to decide CR vs CRLF.
+        this.keep(chunk, pos, t);
+        this.crHeld = true;
+        return;
+      } else if (chunk[t + 1] === LF) {
+        this.line(chunk, pos, t, 'crlf');
+        pos = t + 2;
+      } else {
+        this.line(chunk, pos, t, 'cr');
+        pos = t + 1;
+      }
+    }
+  }
+
+  /** End of stream: emit the unfinished last line, if any. */
+  flush(): void {
+    if (this.crHeld) {
+      this.crHeld = false;
+      this.emitPending('cr');
+    } else if (this.pendingLen > 0) {
+      this.emitPending('eof');
+    }
+  }
+
+  /** Bytes waiting for a terminator (for tests and memory accounting). */
+  get pendingBytes(): number {
+    return this.pendingLen;
+  }
+
+  /** A complete line: chunk[start, end) preceded by whatever is pending. */
+  private line(chunk: Buffer, start: number, end: number, how: LineEnd): void {
+    if (this.pendingLen === 0 && end - start <= this.limit) {
+      // The hot path: one decode, no copy.
+      this.sink(chunk.toString('utf8', start, end), how);
+      return;
+    }
+    this.pending.push(chunk.subarray(start, end));
+    this.pendingLen += end - start;
+    this.emitPending(how);
+  }
+
+  /** Keep chunk[start, end) as part of the unfinished line, cutting pieces that reach the limit. */
+  private keep(chunk: Buffer, start: number, end: number): void {
+    if (end === start) return;
+    // Copied: a view would pin the child's whole (often 64 KiB) chunk for a few bytes of tail.
+    this.pending.push(Buffer.from(chunk.subarray(start, end)));
+    this.pendingLen += end - start;
+    if (this.pendingLen > this.limit) this.cutPieces();
+  }
+
+  /** Emit everything pending as one line ending `how` (after cutting what exceeds the limit). */
+  private emitPending(how: LineEnd): void {
+    if (this.pendingLen > this.limit) this.cutPieces();
+    const buf = this.take();
+    this.sink(buf.toString('utf8'), how);
+  }
+
+  /** Emit limit-sized pieces from pending until the rest fits; the rest stays pending. */
+  private cutPieces(): void {
+    let buf = this.take();
+    while (buf.length > this.limit) {
+      let cut = this.limit;
+      // Never split a UTF-8 character: back up over continuation bytes (10xxxxxx).
+      while (cut > 0 && (buf[cut]! & 0xc0) === 0x80) cut--;
+      if (cut === 0) cut = this.limit; // not UTF-8 anyway; keep the byte limit
+      this.sink(buf.toString('utf8', 0, cut), 'cut');
+      buf = buf.subarray(cut);
+    }
+    this.pending = buf.length > 0 ? [buf] : [];
+    this.pendingLen = buf.length;
+  }
+
+  /** Pending bytes as one Buffer; pending is reset. */
+  private take(): Buffer {
+    const parts = this.pending;
+    const buf =
+      parts.length === 0
+        ? EMPTY
+        : parts.length === 1
+          ? parts[0]!
+          : Buffer.concat(parts, this.pendingLen);
+    this.pending = [];
+    this.pendingLen = 0;
+    return buf;
+  }
+}
