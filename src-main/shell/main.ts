@@ -13,7 +13,7 @@ import { createStackTray } from './tray';
 import type { TrayActions } from './tray-model';
 import { createDashboard } from './windows';
 
-// Electron entry (bundled to dist/main/main.mjs). The composition root of the shell: every
+// Electron entry (bundled to dist/main/main.js). The composition root of the shell: every
 // runtime electron import lives here, in windows.ts and in tray.ts; the rest is pure.
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/main (or app.asar/dist/main)
@@ -114,7 +114,7 @@ if (!app.requestSingleInstanceLock()) {
 
       live.onEvent((channel, payload) => {
         dashboard.send(channel, payload);
-        if (channel === 'services:changed') tray.update(live.snapshot());
+        if (channel === 'services:changed') tray.update(payload);
       });
 
       // Started at login with --hidden: stay in the tray. Otherwise the user launched us and
