@@ -1,16 +1,7 @@
-/** CSP for the browser-hosted page: same as the Electron window's, plus the IPC socket. */
-export const BROWSER_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp';
+
+/** The browser-hosted page gets the same CSP as the Electron window. */
+export const BROWSER_CSP = CONTENT_SECURITY_POLICY;
 
 /**
  * Put the bridge script ahead of the app's module script: module scripts run in document

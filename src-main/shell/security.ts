@@ -1,5 +1,6 @@
 import type { App, Session, WebContents, WebPreferences } from 'electron';
 import { RENDERER_URL } from './app-url';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp';
 
 // The Electron security checklist (https://www.electronjs.org/docs/latest/tutorial/security)
 // in one file, after Podman Desktop's security-restrictions.ts. Item numbers refer to that page.
@@ -24,22 +25,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-/**
- * #7 Define a Content Security Policy. Everything the renderer needs comes from its own
- * origin; no inline script, no eval, no network, no frames, no plugins.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+/** #7 Define a Content Security Policy (shared with the browser host). */
+export { CONTENT_SECURITY_POLICY };
 
 /** Response headers with our CSP replacing any CSP already present (whatever its casing). */
 export function withCspHeader(

@@ -1,5 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ServiceState, ServiceStatus, StackSnapshot } from '../../src-shared/model/service';
+import { formatUptime } from '../../src-shared/model/format';
 
 // Pure tray logic: the icon, tooltip and menu are functions of the snapshot, so the tray can
 // be rebuilt from scratch on every change and every label is unit-tested without Electron.
@@ -43,16 +44,7 @@ export function trayIconFile(name: TrayIconName, platform: NodeJS.Platform): str
   return platform === 'darwin' ? `tray-${name}-Template.png` : `tray-${name}.png`;
 }
 
-/** Compact uptime: "45s", "14m", "2h 14m", "3d 4h". */
-export function formatUptime(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours}h ${minutes % 60}m`;
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
+export { formatUptime };
 
 const STATE_WORD: Record<ServiceState, string> = {
   stopped: 'stopped',

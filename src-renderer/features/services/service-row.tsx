@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ServiceStatus } from '../../../src-shared/model/service';
 import { useServices } from '../../stores/services';
 import { StatusPill } from './status-pill';
-import { formatUptime } from './format';
+import { formatUptime } from '../../../src-shared/model/format';
 
 const canStart = (s: ServiceStatus) => ['stopped', 'crashed', 'failed'].includes(s.state);
 const canStop = (s: ServiceStatus) => ['starting', 'ready', 'backoff', 'crashed'].includes(s.state);
