@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../e2e/support/free-port';
@@ -77,6 +77,13 @@ describe('app core', () => {
     expect(events.map((e) => e.services[0]!.state)).toContain('starting');
     const stopped = await router.handle('stack:stop', undefined, { url: 't' });
     expect(stopped).toMatchObject({ ok: true, value: { state: 'stopped' } });
+    // The child's output was captured to its own log file, stamped and tagged.
+    await c.shutdown();
+    const log = await readFile(join(dir, 'logs', 'stigmer-server.log'), 'utf8');
+    expect(log).toMatch(
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z stdout .* \[server\] listening on 127\.0\.0\.1:/m,
+    );
+    expect(log).toContain('[server] SIGTERM, closing');
     // Versions only go up, so the window can drop a stale event.
     const versions = events.map((e) => e.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));

@@ -5,6 +5,7 @@ import { UserError } from '../../src-shared/model/errors';
 import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
+import { LogPipeline } from './logs';
 import { StackLoader } from './stack';
 import { Supervisor } from './supervisor';
 
@@ -27,6 +28,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     homeDir: options.homeDir,
   });
   const supervisor = new Supervisor({ runDir });
+  // Every byte a child prints goes to its rotating log file (and, later, the log viewer).
+  const logs = new LogPipeline({ logDir: options.logDir });
+  supervisor.onOutput((name, stream, chunk) => logs.write(name, stream, chunk));
   // Children left behind by a previous run that crashed are ours to stop, and only ours.
   await supervisor.reclaimOrphans();
 
@@ -81,6 +85,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     restartService: (name, _actor) => act(async () => (known(name), supervisor.restart(name))),
     async shutdown() {
       await supervisor.dispose();
+      await logs.close();
       listeners.clear();
     },
   };

@@ -39,7 +39,8 @@ const BRACKET_TAG = new RegExp(String.raw`^.{0,64}?\[(${WORDS})\]`, 'i');
 /** `ERROR: ...`, `Warning: ...` at the start (after an optional timestamp). */
 const PREFIX = new RegExp(String.raw`^${TS}(${WORDS})\s*:`, 'i');
 /** `INFO  message` as log4j/python print it; upper case only, "Info about x" is prose. */
-const BARE_UPPER = /^(?:\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\s+)?(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\s/;
+const BARE_UPPER =
+  /^(?:\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\s+)?(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\s/;
 /**
  * "Fatal error in runner: ..." (agent-runner's last words before exit 1) and Go's runtime
  * "fatal error: ..."/"panic: ..." end the process, so they are fatal rather than error.

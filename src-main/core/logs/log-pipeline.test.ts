@@ -1,0 +1,215 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LogLine } from '../../../src-shared/model/log';
+import { parseRecord, rebuildOutput } from './file-format';
+import type { RedactionReport } from './hit-reporter';
+import { LogPipeline, type BatchTimer } from './log-pipeline';
+import { readTail } from './read-tail';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'stigmer-pipeline-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A timer the test fires by hand, so cadence is checked without wall time. */
+function manualTimer() {
+  const pending: (() => void)[] = [];
+  const timer: BatchTimer = {
+    set: (fn) => pending.push(fn),
+    clear: (h) => {
+      pending[(h as number) - 1] = () => {};
+    },
+  };
+  return {
+    timer,
+    /** Run every armed timer; returns how many there were. */
+    fire: () => {
+      const fns = pending.splice(0);
+      for (const f of fns) f();
+      return fns.length;
+    },
+  };
+}
+
+async function fileRecords(service: string) {
+  const body = await readFile(path.join(dir, `${service}.log`), 'utf8');
+  return body
+    .slice(0, -1)
+    .split('\n')
+    .map((l) => parseRecord(l)!);
+}
+
+const KEY = 'sk-ant-api03-LIVEkeyLIVEkeyLIVEkey0123456789';
+const OLD = 'sk-ant-api03-OLDkeyOLDkeyOLDkeyOLDkey987654';
+
+describe('LogPipeline', () => {
+  it('redacts a key split across two chunks in ring, live batch and file, and reports it', async () => {
+    const t = manualTimer();
+    const p = new LogPipeline({ logDir: dir, timer: t.timer, now: () => 1_000 });
+    p.setSecrets([
+      { name: 'ANTHROPIC_API_KEY', value: KEY },
+      { name: 'ANTHROPIC_API_KEY', value: OLD },
+    ]);
+    const batches: LogLine[][] = [];
+    const reports: RedactionReport[] = [];
+    p.onBatch((lines) => void batches.push(lines));
+    p.onRedaction((r) => reports.push(r));
+
+    p.write('agent-runner', 'stdout', Buffer.from(`using key ${KEY.slice(0, 20)}`));
+    p.write('agent-runner', 'stdout', Buffer.from(`${KEY.slice(20)} now\nold ${OLD}\n`));
+    p.write('agent-runner', 'stderr', Buffer.from('shape sk-proj-abcdefghijklmnopqrstuvwxyz\n'));
+    t.fire();
+    await p.close();
+
+    const expected = [
+      'using key [redacted:ANTHROPIC_API_KEY] now',
+      'old [redacted:ANTHROPIC_API_KEY]',
+      'shape [redacted:openai-key]',
+    ];
+    expect(p.tail('agent-runner').map((l) => l.text)).toEqual(expected);
+    expect(batches.flat().map((l) => l.text)).toEqual(expected);
+    const file = await readFile(path.join(dir, 'agent-runner.log'), 'utf8');
+    expect(file).not.toContain('LIVEkey');
+    expect(file).not.toContain('OLDkey');
+    expect((await fileRecords('agent-runner')).map((r) => r.text)).toEqual(expected);
+    // Rate-limited: the second ANTHROPIC_API_KEY hit in the window is only counted.
+    expect(reports).toEqual([
+      {
+        service: 'agent-runner',
+        names: ['ANTHROPIC_API_KEY'],
+        suppressed: { ANTHROPIC_API_KEY: 0 },
+      },
+      { service: 'agent-runner', names: ['openai-key'], suppressed: { 'openai-key': 0 } },
+      {
+        service: 'agent-runner',
+        names: ['ANTHROPIC_API_KEY'],
+        suppressed: { ANTHROPIC_API_KEY: 1 },
+      },
+    ]);
+  });
+
+  it('stamps, levels and tags lines and keeps the ring bounded', async () => {
+    let now = 5_000;
+    const p = new LogPipeline({ logDir: dir, ringCapacity: 3, now: () => now });
+    p.write('temporal', 'stdout', Buffer.from('{"level":"info","msg":"a"}\n'));
+    now = 6_000;
+    p.write('temporal', 'stderr', Buffer.from('\x1b[31mERROR\x1b[0m: boom\nplain\nlast'));
+    expect(p.tail('temporal').map((l) => l.seq)).toEqual([1, 2, 3]);
+    p.end('temporal');
+    expect(p.tail('temporal')).toEqual([
+      {
+        seq: 2,
+        service: 'temporal',
+        stream: 'stderr',
+        time: 6_000,
+        level: 'error',
+        text: '\x1b[31mERROR\x1b[0m: boom',
+        truncated: false,
+      },
+      expect.objectContaining({ seq: 3, text: 'plain', level: null }),
+      expect.objectContaining({ seq: 4, text: 'last', stream: 'stderr' }),
+    ]);
+    expect(p.tail('temporal', 1).map((l) => l.text)).toEqual(['last']);
+    expect(p.serviceNames()).toEqual(['temporal']);
+    await p.close();
+    const recs = await fileRecords('temporal');
+    expect(recs.map((r) => r.end)).toEqual(['lf', 'lf', 'lf', 'eof']);
+  });
+
+  it('cuts long lines with the marker, carries the level, and the file rebuilds the output', async () => {
+    const p = new LogPipeline({ logDir: dir, maxLineBytes: 32 });
+    const output = `[WARN] ${'w'.repeat(70)}\r\nshort\n`;
+    p.write('svc', 'stdout', Buffer.from(output));
+    await p.close();
+    const lines = p.tail('svc');
+    expect(lines.map((l) => [l.text, l.truncated, l.level])).toEqual([
+      [`[WARN] ${'w'.repeat(25)}… [line cut at 32 bytes]`, true, 'warn'],
+      [`${'w'.repeat(32)}… [line cut at 32 bytes]`, true, 'warn'],
+      ['w'.repeat(13), false, 'warn'],
+      ['short', false, null],
+    ]);
+    expect(rebuildOutput(await fileRecords('svc'))).toBe(output);
+    const tail = await readTail(dir, 'svc', 10, { maxLineBytes: 32 });
+    expect(tail.map((l) => l.text)).toEqual(lines.map((l) => l.text));
+  });
+
+  it('batches many lines of one tick at the cadence, newest kept, skipped counted', async () => {
+    const t = manualTimer();
+    const p = new LogPipeline({ logDir: dir, timer: t.timer, maxBatchLines: 2_000 });
+    const got: [number, number, number][] = [];
+    p.onBatch((lines, skipped) => void got.push([lines.length, skipped, lines[0]!.seq]));
+
+    for (let i = 1; i <= 100; i++) p.write('svc', 'stdout', Buffer.from(`n=${i}\n`));
+    expect(got).toEqual([]); // nothing before the timer fires
+    expect(t.fire()).toBe(1); // a single timer for the whole tick
+    expect(got).toEqual([[100, 0, 1]]);
+
+    const burst = Array.from({ length: 5_000 }, (_, i) => `m=${i}\n`).join('');
+    p.write('svc', 'stdout', Buffer.from(burst));
+    expect(t.fire()).toBe(1);
+    expect(got[1]).toEqual([2_000, 3_000, 3_101]);
+    expect(t.fire()).toBe(0); // idle: no timer armed
+    await p.close();
+    expect(await fileRecords('svc')).toHaveLength(5_100);
+  });
+
+  it('drops from the live stream only while a slow consumer drains; the file keeps every line', async () => {
+    const t = manualTimer();
+    const p = new LogPipeline({ logDir: dir, timer: t.timer, maxBatchLines: 50 });
+    let release: () => void = () => {};
+    const got: { n: number; skipped: number; first: string }[] = [];
+    p.onBatch((lines, skipped) => {
+      got.push({ n: lines.length, skipped, first: lines[0]!.text });
+      return new Promise<void>((r) => (release = r));
+    });
+
+    p.write('svc', 'stdout', Buffer.from('first\n'));
+    t.fire();
+    // The consumer is busy: no timer is armed however much arrives.
+    for (let i = 0; i < 300; i++) p.write('svc', 'stdout', Buffer.from(`line ${i}\n`));
+    expect(t.fire()).toBe(0);
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(t.fire()).toBe(1);
+    expect(got).toEqual([
+      { n: 1, skipped: 0, first: 'first' },
+      { n: 50, skipped: 250, first: 'line 250' },
+    ]);
+    release();
+    await p.close();
+    const texts = (await fileRecords('svc')).map((r) => r.text);
+    expect(texts).toEqual(['first', ...Array.from({ length: 300 }, (_, i) => `line ${i}`)]);
+  });
+
+  it('delivers the last batch and partial lines on close and ignores writes after', async () => {
+    const t = manualTimer();
+    const p = new LogPipeline({ logDir: dir, timer: t.timer });
+    const got: string[] = [];
+    p.onBatch((lines) => void got.push(...lines.map((l) => l.text)));
+    p.write('svc', 'stdout', Buffer.from('done\nno newline'));
+    await p.close();
+    p.write('svc', 'stdout', Buffer.from('late\n'));
+    expect(got).toEqual(['done', 'no newline']);
+    expect((await fileRecords('svc')).map((r) => r.text)).toEqual(['done', 'no newline']);
+  });
+
+  it('keeps capturing when a listener throws', async () => {
+    const t = manualTimer();
+    const p = new LogPipeline({ logDir: dir, timer: t.timer });
+    p.onBatch(() => {
+      throw new Error('renderer gone');
+    });
+    const off = p.onBatch(() => {});
+    off();
+    p.write('svc', 'stdout', Buffer.from('a\n'));
+    t.fire();
+    p.write('svc', 'stdout', Buffer.from('b\n'));
+    await p.close();
+    expect(p.tail('svc').map((l) => l.text)).toEqual(['a', 'b']);
+  });
+});

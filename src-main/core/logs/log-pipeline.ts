@@ -1,0 +1,261 @@
+import type { LogLevel, LogLine, LogStream } from '../../../src-shared/model/log';
+import { HitReporter, type RedactionReport } from './hit-reporter';
+import { parseLevel } from './level-parser';
+import { cutMarker, DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEnd } from './line-splitter';
+import { Redactor, type NamedSecret } from './redactor';
+import { DEFAULT_RING_CAPACITY, RingBuffer } from './ring-buffer';
+import { RotatingFileSink } from './rotating-file';
+
+/** Receives live lines, oldest first, and how many were dropped from the live stream before them. */
+export type BatchListener = (lines: LogLine[], skipped: number) => void | Promise<void>;
+/** Told (rate-limited) that a service printed a secret, by name only. */
+export type RedactionListener = (report: RedactionReport) => void;
+
+/** A timer source; injected by tests, setTimeout by default. */
+export interface BatchTimer {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** Options of a LogPipeline; every limit has a default from the issue. */
+export interface LogPipelineOptions {
+  logDir: string;
+  /** Per-line cut limit (bytes). Default 16 KiB. */
+  maxLineBytes?: number;
+  /** Lines kept in memory per service. Default 10,000. */
+  ringCapacity?: number;
+  /** Rotation size per file. Default 10 MiB. */
+  maxFileBytes?: number;
+  /** Files kept per service. Default 5. */
+  keepFiles?: number;
+  /** Minimum time between two live batches. Default 16 ms (~60 Hz). */
+  batchIntervalMs?: number;
+  /** Most lines in one live batch; older excess is skipped. Default 2,000. */
+  maxBatchLines?: number;
+  /** At most one redaction report per service and name in this window. Default 60 s. */
+  redactionWindowMs?: number;
+  /** Clock for receipt stamps and the redaction window. */
+  now?: () => number;
+  timer?: BatchTimer;
+  /** A log file could not be written; those lines are still in memory and the live stream. */
+  onFileError?: (service: string, error: Error) => void;
+}
+
+interface StreamState {
+  splitter: LineSplitter;
+  /** Level of the previous piece when it was cut, so a long line's pieces share its level. */
+  carry: LogLevel | undefined;
+}
+
+interface ServiceLogs {
+  ring: RingBuffer<LogLine>;
+  sink: RotatingFileSink;
+  streams: Record<LogStream, StreamState>;
+}
+
+const defaultTimer: BatchTimer = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
+ * The capture pipeline for every service: raw chunks -> lines -> level -> redaction -> ring
+ * buffer + rotating file + batched live stream. Everything up to the live stream is
+ * synchronous and lossless; only the live stream drops lines (oldest first, counted) when its
+ * consumer falls behind, so a slow window never blocks a child or loses a line on disk.
+ */
+export class LogPipeline {
+  private readonly services = new Map<string, ServiceLogs>();
+  private readonly redactor = new Redactor();
+  private readonly hits: HitReporter;
+  private readonly now: () => number;
+  private readonly timer: BatchTimer;
+  private readonly marker: string;
+  private readonly batchListeners = new Set<BatchListener>();
+  private readonly redactionListeners = new Set<RedactionListener>();
+  private readonly live: RingBuffer<LogLine>;
+  private skipped = 0;
+  private timerHandle: unknown = null;
+  /** A listener is still consuming the previous batch (it returned a pending promise). */
+  private busy = false;
+  private seq = 0;
+  /** Receipt time of the chunk being split; all its lines share it. */
+  private stamp = 0;
+  private closed = false;
+
+  constructor(private readonly options: LogPipelineOptions) {
+    this.now = options.now ?? Date.now;
+    this.timer = options.timer ?? defaultTimer;
+    this.marker = cutMarker(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    this.live = new RingBuffer<LogLine>(options.maxBatchLines ?? 2_000);
+    this.hits = new HitReporter({ windowMs: options.redactionWindowMs, now: this.now });
+  }
+
+  /** Feed a raw chunk of a child's output. Never throws for a bad chunk; never waits. */
+  write(service: string, stream: LogStream, chunk: Buffer): void {
+    if (this.closed) return;
+    const svc = this.service(service);
+    this.stamp = this.now();
+    svc.streams[stream].splitter.push(chunk);
+  }
+
+  /** The child's pipes closed: emit both streams' unfinished last lines. */
+  end(service: string): void {
+    const svc = this.services.get(service);
+    if (svc === undefined) return;
+    this.stamp = this.now();
+    for (const s of Object.values(svc.streams)) {
+      s.splitter.flush();
+      s.carry = undefined;
+    }
+  }
+
+  /** The values to redact (the vault's current and, during a rotation, previous values). */
+  setSecrets(list: readonly NamedSecret[]): void {
+    this.redactor.setSecrets(list);
+  }
+
+  /** Subscribe to live batches; returns the unsubscribe. */
+  onBatch(listener: BatchListener): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
+  /** Subscribe to rate-limited redaction reports; returns the unsubscribe. */
+  onRedaction(listener: RedactionListener): () => void {
+    this.redactionListeners.add(listener);
+    return () => this.redactionListeners.delete(listener);
+  }
+
+  /** The newest `n` buffered lines of a service (all by default), oldest first. */
+  tail(service: string, n?: number): LogLine[] {
+    const ring = this.services.get(service)?.ring;
+    if (ring === undefined) return [];
+    return n === undefined ? ring.toArray() : ring.tail(n);
+  }
+
+  /** Services seen so far. */
+  serviceNames(): string[] {
+    return [...this.services.keys()];
+  }
+
+  /** Resolves once every line captured so far is on disk. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.sink.flush()));
+  }
+
+  /** End every service, deliver the last batch and pending redaction counts, close the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const name of this.services.keys()) this.end(name);
+    this.closed = true;
+    if (this.timerHandle !== null) this.timer.clear(this.timerHandle);
+    this.timerHandle = null;
+    this.busy = false;
+    this.emitBatch();
+    for (const report of this.hits.drain()) this.emitRedaction(report);
+    await Promise.all([...this.services.values()].map((s) => s.sink.close()));
+  }
+
+  private service(name: string): ServiceLogs {
+    let svc = this.services.get(name);
+    if (svc !== undefined) return svc;
+    const o = this.options;
+    const sink = new RotatingFileSink(o.logDir, name, {
+      maxBytes: o.maxFileBytes,
+      keep: o.keepFiles,
+      onError: (error) => o.onFileError?.(name, error),
+    });
+    const stream = (s: LogStream): StreamState => {
+      const state: StreamState = {
+        carry: undefined,
+        splitter: new LineSplitter((text, end) => this.line(svc!, name, s, state, text, end), {
+          maxLineBytes: o.maxLineBytes,
+        }),
+      };
+      return state;
+    };
+    svc = {
+      ring: new RingBuffer<LogLine>(o.ringCapacity ?? DEFAULT_RING_CAPACITY),
+      sink,
+      streams: { stdout: stream('stdout'), stderr: stream('stderr') },
+    };
+    this.services.set(name, svc);
+    return svc;
+  }
+
+  private line(
+    svc: ServiceLogs,
+    service: string,
+    stream: LogStream,
+    state: StreamState,
+    raw: string,
+    end: LineEnd,
+  ): void {
+    const level = state.carry !== undefined ? state.carry : parseLevel(raw);
+    const truncated = end === 'cut';
+    state.carry = truncated ? level : undefined;
+    const { text, hits } = this.redactor.redact(raw);
+    if (hits.length > 0) {
+      const report = this.hits.note(service, hits);
+      if (report !== null) this.emitRedaction(report);
+    }
+    const line: LogLine = {
+      seq: ++this.seq,
+      service,
+      stream,
+      time: this.stamp,
+      level,
+      text: truncated ? text + this.marker : text,
+      truncated,
+    };
+    svc.ring.push(line);
+    svc.sink.append(line, end, text);
+    if (this.batchListeners.size === 0) return; // nobody watching; the ring has the history
+    if (this.live.push(line)) this.skipped++;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timerHandle !== null || this.busy || this.closed) return;
+    this.timerHandle = this.timer.set(() => {
+      this.timerHandle = null;
+      this.emitBatch();
+    }, this.options.batchIntervalMs ?? 16);
+  }
+
+  private emitBatch(): void {
+    if (this.live.size === 0) return;
+    const lines = this.live.toArray();
+    const skipped = this.skipped;
+    this.live.clear();
+    this.skipped = 0;
+    const pending: Promise<void>[] = [];
+    for (const listener of this.batchListeners) {
+      try {
+        const r = listener(lines, skipped);
+        if (r instanceof Promise) pending.push(r);
+      } catch {
+        // A broken consumer must not stop capture; the file and ring still have the lines.
+      }
+    }
+    if (pending.length === 0 || this.closed) return;
+    // Backpressure: no new batch until the consumer has taken this one; meanwhile the live
+    // queue keeps only the newest maxBatchLines and counts the rest as skipped.
+    this.busy = true;
+    void Promise.allSettled(pending).then(() => {
+      this.busy = false;
+      if (this.live.size > 0) this.schedule();
+    });
+  }
+
+  private emitRedaction(report: RedactionReport): void {
+    for (const listener of this.redactionListeners) {
+      try {
+        listener(report);
+      } catch {
+        // An audit failure is the audit module's to report; capture goes on.
+      }
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { LogLine } from '../../../src-shared/model/log';
+import { formatRecord } from './file-format';
+import type { LineEnd } from './line-splitter';
+
+/** Default size at which `<service>.log` is rotated. */
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Default number of files kept per service, `.log` included. */
+export const DEFAULT_KEEP_FILES = 5;
+/** Buffered text above which a write starts at once instead of at the end of the tick. */
+const HIGH_WATER_CHARS = 64 * 1024;
+const LF = 0x0a;
+
+/** Options of a RotatingFileSink. */
+export interface RotatingFileOptions {
+  /** Rotate before a record would make the file larger than this (a single bigger record still fits alone). */
+  maxBytes?: number;
+  /** Files kept: `.log`, `.log.1` … `.log.(keep-1)`; older ones are deleted. */
+  keep?: number;
+  /** Told about write failures (disk full, permissions); the lines of that write are lost. */
+  onError?: (error: Error) => void;
+}
+
+/** `<service>.log`, refusing names that could escape the log directory. */
+export function logFileName(service: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(service) || service.includes('..')) {
+    throw new Error(`"${service}" cannot be used as a log file name.`);
+  }
+  return `${service}.log`;
+}
+
+/** Path of the n-th file of a service: 0 is the live `.log`, n > 0 is `.log.n`. */
+export function logFilePath(logDir: string, service: string, n: number): string {
+  const base = path.join(logDir, logFileName(service));
+  return n === 0 ? base : `${base}.${n}`;
+}
+
+/**
+ * Appends one service's lines to `<logDir>/<service>.log` (format in file-format.ts), rotating
+ * by size. Records are buffered as strings and written with one write per tick (or sooner past
+ * 64 KiB) through a single file handle; writes are strictly serial, and rotation happens only
+ * between two whole records after the previous bytes are written, so no line is split, lost or
+ * written twice across a rotation.
+ */
+export class RotatingFileSink {
+  /** The live file. */
+  readonly path: string;
+  private readonly maxBytes: number;
+  private readonly keep: number;
+  private readonly onError: (error: Error) => void;
+  private queue: string[] = [];
+  private queuedChars = 0;
+  private scheduled: NodeJS.Immediate | null = null;
+  private draining: Promise<void> | null = null;
+  private fh: FileHandle | null = null;
+  private size = 0;
+  private closed = false;
+
+  constructor(
+    private readonly logDir: string,
+    private readonly service: string,
+    options: RotatingFileOptions = {},
+  ) {
+    this.path = logFilePath(logDir, service, 0);
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.keep = options.keep ?? DEFAULT_KEEP_FILES;
+    if (!(this.maxBytes >= 1)) throw new RangeError('maxBytes must be >= 1');
+    if (!Number.isInteger(this.keep) || this.keep < 1) throw new RangeError('keep must be >= 1');
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** Queue a line; `text` is what goes to disk (the raw piece, without the viewer's cut marker). */
+  append(line: LogLine, end: LineEnd = 'lf', text: string = line.text): void {
+    if (this.closed) return;
+    const record = formatRecord(line.time, line.stream, line.level, end, text);
+    this.queue.push(record);
+    this.queuedChars += record.length;
+    if (this.queuedChars >= HIGH_WATER_CHARS) this.kick();
+    else if (this.scheduled === null && this.draining === null) {
+      this.scheduled = setImmediate(() => this.kick());
+    }
+  }
+
+  /** Resolves once everything appended so far is written. */
+  async flush(): Promise<void> {
+    this.kick();
+    while (this.draining !== null) await this.draining;
+  }
+
+  /** Flush, then release the file; later appends are ignored. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    const fh = this.fh;
+    this.fh = null;
+    await fh?.close();
+  }
+
+  private kick(): void {
+    if (this.scheduled !== null) {
+      clearImmediate(this.scheduled);
+      this.scheduled = null;
+    }
+    if (this.draining !== null || this.queue.length === 0) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+    });
+  }
+
+  /** Write batches until the queue is empty; anything appended meanwhile joins the next batch. */
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const data = Buffer.from(this.queue.join(''), 'utf8');
+      this.queue = [];
+      this.queuedChars = 0;
+      try {
+        await this.writeRecords(data);
+      } catch (error) {
+        // The handle may be in an unknown state; reopen (and re-stat) on the next write.
+        const fh = this.fh;
+        this.fh = null;
+        await fh?.close().catch(() => {});
+        this.onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  }
+
+  /** Append whole records from `buf`, rotating between records when the file would overflow. */
+  private async writeRecords(buf: Buffer): Promise<void> {
+    let off = 0;
+    while (off < buf.length) {
+      const fh = await this.handle();
+      const rest = buf.length - off;
+      const room = this.maxBytes - this.size;
+      if (rest <= room) {
+        await writeAll(fh, buf, off, rest);
+        this.size += rest;
+        return;
+      }
+      // Last record end that still fits; lastIndexOf searches backwards from its offset.
+      let cut = room > 0 ? buf.lastIndexOf(LF, off + room - 1) : -1;
+      if (cut < off) {
+        if (this.size > 0) {
+          await this.rotate();
+          continue;
+        }
+        // One record larger than maxBytes: it gets a file of its own rather than being split.
+        cut = buf.indexOf(LF, off);
+        if (cut === -1) cut = buf.length - 1;
+      }
+      await writeAll(fh, buf, off, cut + 1 - off);
+      this.size += cut + 1 - off;
+      off = cut + 1;
+      await this.rotate();
+    }
+  }
+
+  private async handle(): Promise<FileHandle> {
+    if (this.fh !== null) return this.fh;
+    await mkdir(this.logDir, { recursive: true });
+    const fh = await open(this.path, 'a');
+    this.size = (await fh.stat()).size;
+    this.fh = fh;
+    return fh;
+  }
+
+  /** `.log` -> `.log.1` -> … -> `.log.(keep-1)`; the oldest is deleted first. */
+  private async rotate(): Promise<void> {
+    const fh = this.fh;
+    this.fh = null;
+    await fh?.close();
+    const file = (n: number) => logFilePath(this.logDir, this.service, n);
+    await rm(file(this.keep - 1), { force: true });
+    for (let n = this.keep - 2; n >= 0; n--) {
+      await rename(file(n), file(n + 1)).catch(ignoreMissing);
+    }
+    this.size = 0;
+  }
+}
+
+async function writeAll(fh: FileHandle, buf: Buffer, off: number, len: number): Promise<void> {
+  // A write to a regular file is normally complete, but the API allows short writes.
+  while (len > 0) {
+    const { bytesWritten } = await fh.write(buf, off, len);
+    off += bytesWritten;
+    len -= bytesWritten;
+  }
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}
