@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { AsyncEntry, type EntryOptions } from '@napi-rs/keyring';
 
 /** Which OS keychain holds remembered keys; 'none' means session memory only. */
 export type KeychainBackend =
-  | 'macOS Keychain'
-  | 'Secret Service'
-  | 'Windows Credential Manager'
-  | 'none';
+  'macOS Keychain' | 'Secret Service' | 'Windows Credential Manager' | 'none';
 
 /** Where remembered keys live. Values cross as Buffers; no strings are made here. */
 export interface KeychainStore {
@@ -106,9 +105,7 @@ class OsKeychainStore implements KeychainStore {
 
   /** Reads a remembered value; null when there is none. */
   async get(name: string): Promise<Buffer | null> {
-    const bytes = await withTimeout(this.timeoutMs, (signal) =>
-      this.entry(name).getSecret(signal),
-    );
+    const bytes = await withTimeout(this.timeoutMs, (signal) => this.entry(name).getSecret(signal));
     if (!bytes) return null;
     const value = Buffer.from(bytes);
     bytes.fill(0);
@@ -123,6 +120,61 @@ class OsKeychainStore implements KeychainStore {
   /** Removes the entry; false when there was none. */
   async delete(name: string): Promise<boolean> {
     return withTimeout(this.timeoutMs, (signal) => this.entry(name).deleteCredential(signal));
+  }
+}
+
+// Runs in a worker: the entry constructor connects to D-Bus synchronously and can block for
+// the bus's own 25 s reply timeout, which would freeze the main thread and any timer with it.
+const PROBE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { AsyncEntry } = require(workerData.modulePath);
+(async () => {
+  try {
+    const entry = new AsyncEntry(workerData.service, workerData.account, workerData.options);
+    const probe = Buffer.from(workerData.probe, 'hex');
+    await entry.setSecret(probe);
+    const read = await entry.getSecret();
+    await entry.deleteCredential();
+    if (!read || !probe.equals(Buffer.from(read))) throw new Error('the probe entry read back differently');
+    parentPort.postMessage(null);
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message) + (error && error.cause ? ' ' + error.cause : ''));
+  }
+})();`;
+
+/** Write, read and delete a random probe entry; resolves null on success, else the failure. */
+async function probeInWorker(
+  service: string,
+  options: EntryOptions | undefined,
+  timeoutMs: number,
+): Promise<Error | null> {
+  const modulePath = createRequire(import.meta.url).resolve('@napi-rs/keyring');
+  const workerData = {
+    modulePath,
+    service,
+    account: PROBE_ACCOUNT,
+    options: options ?? null,
+    probe: randomBytes(16).toString('hex'), // random, not a secret: it only proves a round trip
+  };
+  const worker = new Worker(PROBE_WORKER, { eval: true, workerData });
+  try {
+    return await withTimeout(
+      timeoutMs,
+      () =>
+        new Promise<Error | null>((resolve) => {
+          worker.once('message', (message: string | null) =>
+            resolve(message === null ? null : new Error(message)),
+          );
+          worker.once('error', (error) => resolve(error));
+        }),
+    );
+  } catch (error) {
+    return error as Error;
+  } finally {
+    // A worker blocked inside D-Bus cannot be stopped at once; let it finish on its own. Until
+    // the bus gives up (its reply timeout is 25 s) it also holds up process.exit().
+    worker.unref();
+    void worker.terminate();
   }
 }
 
@@ -157,26 +209,13 @@ export async function openKeychain(options: OpenKeychainOptions = {}): Promise<K
   const probeTimeoutMs = options.probeTimeoutMs ?? 3_000;
   const backend = backendFor(platform);
   if (backend === 'none') {
-    return new SessionOnlyStore(
-      `No keychain is supported on ${platform}. ${SESSION_ONLY}`,
-    );
+    return new SessionOnlyStore(`No keychain is supported on ${platform}. ${SESSION_ONLY}`);
   }
   const entryOptions: EntryOptions | undefined =
     backend === 'Secret Service' ? { linux: { store: 'secret-service' } } : undefined;
-  const probe = randomBytes(16);
-  try {
-    await withTimeout(probeTimeoutMs, async (signal) => {
-      // The constructor itself throws on Linux when the session bus cannot be reached.
-      const entry = new AsyncEntry(service, PROBE_ACCOUNT, entryOptions);
-      await entry.setSecret(probe, signal);
-      const read = await entry.getSecret(signal);
-      await entry.deleteCredential(signal);
-      if (!read || !probe.equals(Buffer.from(read))) {
-        throw new Error('the probe entry read back differently');
-      }
-    });
-  } catch (error) {
-    const why = describeFailure(backend, error, probeTimeoutMs);
+  const failure = await probeInWorker(service, entryOptions, probeTimeoutMs);
+  if (failure) {
+    const why = describeFailure(backend, failure, probeTimeoutMs);
     return new SessionOnlyStore(`No keychain is reachable (${why}). ${SESSION_ONLY}`);
   }
   const opTimeout = options.operationTimeoutMs ?? 30_000;

@@ -4,7 +4,7 @@ import { readKeyMetadata, writeKeyMetadata, type KeyMetadata } from './key-metad
 import type { KeychainStore } from './keychain';
 import type { SecretEvent, SecretEventType, SecretInfo, SecretSource } from './types';
 import type { UnlockGate } from './unlock-gate';
-import { Vault } from './vault';
+import { Vault, type VaultInfo } from './vault';
 
 /** Options for `SecretStore.open`. */
 export interface SecretStoreOptions {
@@ -81,8 +81,8 @@ export class SecretStore {
       // The user unticked "remember": the old value must not stay behind in the keychain.
       await keychain.delete(name).catch(() => false);
     }
+    if (remembered) this.vault.setSource(name, 'keychain');
     const info = this.vault.info(name);
-    if (remembered) this.vault.set(name, this.takeBytes(name), 'keychain');
     this.meta.set(name, {
       remembered,
       requireTouchId: remembered && options.requireTouchId === true && gate.kind === 'touch-id',
@@ -115,7 +115,9 @@ export class SecretStore {
     const { keychain, gate } = this.options;
     if (!meta?.remembered || !keychain.available) return 'missing';
     if (meta.requireTouchId) {
-      const answer = await gate.request(`release ${name} to the Stigmer stack`).catch(() => 'denied');
+      const answer = await gate
+        .request(`release ${name} to the Stigmer stack`)
+        .catch(() => 'denied');
       this.emit(answer === 'granted' ? 'key.unlock-granted' : 'key.unlock-denied', name);
       if (answer !== 'granted') return 'denied';
     }
@@ -177,24 +179,18 @@ export class SecretStore {
     return names;
   }
 
-  /** Drops keys idle past the limit now (also run by `startIdleEviction`). */
+  /** Drops keys idle past the limit now (the timer of `startIdleEviction` does the same). */
   evictIdle(now?: number): string[] {
-    const fingerprints = new Map(this.vault.names().map((n) => [n, this.fingerprintOf(n)]));
+    const before = new Map(this.vault.names().map((n) => [n, this.vault.info(n)]));
     const names = this.vault.evictIdle(now);
-    this.evicted(names, fingerprints);
+    this.evicted(names.map((n) => before.get(n) ?? this.vault.info(n)));
     return names;
   }
 
-  /** Checks for idle keys every `intervalMs`. */
+  /** Checks for idle keys every `intervalMs` with the store's clock. */
   startIdleEviction(intervalMs?: number): void {
-    // Fingerprints are read before the vault drops values, so events can still name them.
-    this.vault.stopIdleTimer();
-    const timer = setInterval(() => this.evictIdle(), intervalMs ?? 15_000);
-    timer.unref();
-    this.stopTimer = () => clearInterval(timer);
+    this.vault.startIdleTimer((evicted) => this.evicted(evicted), intervalMs);
   }
-
-  private stopTimer: () => void = () => {};
 
   /** Changes the idle limit (the setting); 0 turns eviction off. */
   setIdleMs(ms: number): void {
@@ -245,18 +241,12 @@ export class SecretStore {
 
   /** Stops eviction and zeroes the vault (the app is quitting). */
   dispose(): void {
-    this.stopTimer();
     this.vault.dispose();
   }
 
-  private evicted(names: string[], fingerprints: Map<string, string | null>): void {
-    for (const name of names) this.emitWith('key.evicted', name, fingerprints.get(name) ?? null);
-    if (names.length > 0) this.changed();
-  }
-
-  /** Moves the vault's bytes out (for re-setting with another source) without a string. */
-  private takeBytes(name: string): Buffer {
-    return this.vault.withBytes(name, (bytes) => Buffer.from(bytes)) ?? Buffer.alloc(0);
+  private evicted(evicted: VaultInfo[]): void {
+    for (const { name, fingerprint } of evicted) this.emitWith('key.evicted', name, fingerprint);
+    if (evicted.length > 0) this.changed();
   }
 
   private fingerprintOf(name: string): string | null {

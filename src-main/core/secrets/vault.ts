@@ -88,6 +88,12 @@ export class Vault {
     return fn(entry.value);
   }
 
+  /** Relabels where a held value came from (e.g. 'keychain' once it has been remembered). */
+  setSource(name: string, source: SecretSource): void {
+    const entry = this.entries.get(name);
+    if (entry) entry.source = source;
+  }
+
   /** Marks a key as just delivered, which restarts its idle countdown. */
   touch(name: string): void {
     const entry = this.entries.get(name);
@@ -130,24 +136,31 @@ export class Vault {
 
   /** Drops keys not delivered (or set) within the idle limit; returns the evicted names. */
   evictIdle(now: number = this.now()): string[] {
-    if (!(this.idleMs > 0) || !Number.isFinite(this.idleMs)) return [];
-    const evicted: string[] = [];
-    for (const [name, entry] of this.entries) {
-      if (now - entry.lastUsedAt >= this.idleMs) evicted.push(name);
-    }
-    for (const name of evicted) this.delete(name);
-    return evicted;
+    return this.evict(now).map((info) => info.name);
   }
 
-  /** Checks for idle keys every `intervalMs` using the injected clock; `onEvict` gets the names. */
-  startIdleTimer(onEvict: (names: string[]) => void, intervalMs = 15_000): void {
+  /**
+   * Checks for idle keys every `intervalMs` using the injected clock. `onEvict` gets the
+   * metadata as it was before the drop, so an audit entry can still name the fingerprint.
+   */
+  startIdleTimer(onEvict: (evicted: VaultInfo[]) => void, intervalMs = 15_000): void {
     this.stopIdleTimer();
     this.timer = setInterval(() => {
-      const names = this.evictIdle(this.now());
-      if (names.length > 0) onEvict(names);
+      const evicted = this.evict(this.now());
+      if (evicted.length > 0) onEvict(evicted);
     }, intervalMs);
     // The tray app quits through its own path; a pending check must not keep Node alive.
     this.timer.unref();
+  }
+
+  private evict(now: number): VaultInfo[] {
+    if (!(this.idleMs > 0) || !Number.isFinite(this.idleMs)) return [];
+    const evicted: VaultInfo[] = [];
+    for (const [name, entry] of this.entries) {
+      if (now - entry.lastUsedAt >= this.idleMs) evicted.push(this.info(name));
+    }
+    for (const { name } of evicted) this.delete(name);
+    return evicted;
   }
 
   /** Stops the idle timer (keys stay held). */
