@@ -1,6 +1,7 @@
 import type { AppInfo, EventChannel, EventPayload } from '../../src-shared/ipc/contract';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
+import type { KeychainStore, UnlockGate } from './secrets';
 
 /** Who asked for an action (recorded in the audit trail later). */
 export type Actor = 'window' | 'tray' | 'system' | 'cli';
@@ -23,6 +24,10 @@ export interface AppCoreOptions {
   nodeExecutable: string;
   nodeEnv: Record<string, string>;
   homeDir: string;
+  /** The OS keychain; default: probe the real one (tests may pass a session-only store). */
+  keychain?: KeychainStore;
+  /** Gate before a keychain value is released (Touch ID on macOS); default: always grant. */
+  gate?: UnlockGate;
 }
 
 /** What a host (Electron shell or browser host) gets from the core. */

@@ -70,7 +70,9 @@ describe('app core', () => {
   it('starts and stops through the router, pushing every change as an event', async () => {
     const c = await makeCore(serverOnly(await freePort()));
     const events: StackSnapshot[] = [];
-    c.onEvent((channel, payload) => channel === 'services:changed' && events.push(payload));
+    c.onEvent((channel, payload) => {
+      if (channel === 'services:changed') events.push(payload as StackSnapshot);
+    });
     const router = createRouter(c.handlers, { isTrustedSender: () => true });
     const started = await router.handle('stack:start', undefined, { url: 't' });
     expect(started).toMatchObject({ ok: true, value: { state: 'ready' } });

@@ -6,6 +6,8 @@ import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service
 import type { Handlers } from '../ipc/router';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
 import { LogPipeline } from './logs';
+import { AlwaysGrant, SecretStore, openKeychain } from './secrets';
+import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
 import { StackLoader } from './stack';
 import { Supervisor } from './supervisor';
 
@@ -27,7 +29,13 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     nodeEnv: options.nodeEnv,
     homeDir: options.homeDir,
   });
-  const supervisor = new Supervisor({ runDir });
+  const keychain = options.keychain ?? (await openKeychain({ platform: process.platform }));
+  const gate = options.gate ?? new AlwaysGrant();
+  const touchIdAvailable = gate.kind === 'touch-id' && (await gate.available());
+  const secrets = await SecretStore.open({ userDataDir: options.userDataDir, keychain, gate });
+  await adoptEnvironmentKeys(secrets, options.env);
+  secrets.startIdleEviction();
+  const supervisor = new Supervisor({ runDir, prepareEnv: keyInjector(secrets) });
   // Every byte a child prints goes to its rotating log file (and, later, the log viewer).
   const logs = new LogPipeline({ logDir: options.logDir });
   supervisor.onOutput((name, stream, chunk) => logs.write(name, stream, chunk));
@@ -46,7 +54,18 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     const services = supervisor.statuses();
     return { state: stackStateOf(services), services, stackFile: loaded.file, version: ++version };
   };
-  supervisor.onChange(() => emit('services:changed', snapshot()));
+  const keysSnapshot = () =>
+    secretsSnapshot(secrets, keychain, touchIdAvailable, loaded.spec, supervisor.statuses());
+  let lastNeeded = '';
+  supervisor.onChange(() => {
+    emit('services:changed', snapshot());
+    const keys = keysSnapshot();
+    if (keys.needed.join() !== lastNeeded) {
+      lastNeeded = keys.needed.join();
+      emit('secrets:changed', keys);
+    }
+  });
+  secrets.onChange(() => emit('secrets:changed', keysSnapshot()));
 
   const known = (name: string): void => {
     if (!supervisor.statuses().some((s) => s.name === name)) {
@@ -86,6 +105,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     async shutdown() {
       await supervisor.dispose();
       await logs.close();
+      secrets.dispose();
       listeners.clear();
     },
   };
@@ -111,6 +131,22 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'services:start': ({ name }) => core.startService(name, 'window'),
     'services:stop': ({ name }) => core.stopService(name, 'window'),
     'services:restart': ({ name }) => core.restartService(name, 'window'),
+    'secrets:snapshot': async () => keysSnapshot(),
+    'secrets:set': async ({ name, value, remember, requireTouchId }) => {
+      checkKeyInput(name, value);
+      await secrets.set(name, Buffer.from(value, 'utf8'), { remember, requireTouchId });
+      // Services waiting for this key start now; the window follows them through events.
+      void supervisor.startWaiting().catch(() => undefined);
+      return keysSnapshot();
+    },
+    'secrets:delete': async ({ name }) => {
+      await secrets.delete(name);
+      return keysSnapshot();
+    },
+    'secrets:lock': async () => {
+      secrets.lock();
+      return keysSnapshot();
+    },
   };
   return Object.assign(core, { handlers });
 }

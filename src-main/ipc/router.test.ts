@@ -29,6 +29,10 @@ function recordingHandlers(calls: string[]): Handlers {
     'stack:reload': reply('stack:reload'),
     'services:start': reply('services:start'),
     'services:stop': reply('services:stop'),
+    'secrets:snapshot': reply('secrets:snapshot') as never,
+    'secrets:set': reply('secrets:set') as never,
+    'secrets:delete': reply('secrets:delete') as never,
+    'secrets:lock': reply('secrets:lock') as never,
     'services:restart': async (args) => {
       if (args.name === 'nope') throw new UserError('not-found', 'There is no service "nope".');
       if (args.name === 'boom') throw new Error('disk on fire');
@@ -99,6 +103,20 @@ describe('router', () => {
       expect(calls).toEqual([]);
     },
   );
+
+  it('never echoes a key value in an argument error', async () => {
+    const { router, calls } = make();
+    const canary = `sk-ant-canary-${'x'.repeat(5000)}`;
+    const result = await router.handle(
+      'secrets:set',
+      { name: 'ANTHROPIC_API_KEY', value: canary, remember: 'yes', requireTouchId: false },
+      trusted,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad-arguments' } });
+    expect(JSON.stringify(result)).not.toContain('sk-ant-canary');
+    expect(JSON.stringify(result)).toMatch(/value: the key is longer than 4096/);
+    expect(calls).toEqual([]);
+  });
 
   it('passes a UserError through as advice and hides nothing else', async () => {
     const { router, internal } = make();

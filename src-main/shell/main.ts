@@ -114,7 +114,7 @@ if (!app.requestSingleInstanceLock()) {
 
       live.onEvent((channel, payload) => {
         dashboard.send(channel, payload);
-        if (channel === 'services:changed') tray.update(payload);
+        if (channel === 'services:changed') tray.update(live.snapshot());
       });
 
       // Started at login with --hidden: stay in the tray. Otherwise the user launched us and

@@ -39,6 +39,7 @@ function service(
     nextRestartAt: null,
     command: null,
     searched: [],
+    neededKeys: [],
     ...extra,
   };
 }

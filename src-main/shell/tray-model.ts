@@ -55,6 +55,7 @@ const STATE_WORD: Record<ServiceState, string> = {
   crashed: 'crashed',
   failed: 'failed',
   'not-installed': 'not installed',
+  'needs-key': 'needs key',
 };
 
 // Menus cannot be coloured, so the glyph carries the state for people scanning the list.
@@ -67,11 +68,19 @@ const STATE_GLYPH: Record<ServiceState, string> = {
   crashed: '✕',
   failed: '✕',
   'not-installed': '○',
+  'needs-key': '◐',
 };
 
-const ACTIVE: readonly ServiceState[] = ['starting', 'ready', 'stopping', 'backoff', 'crashed'];
-const STARTABLE: readonly ServiceState[] = ['stopped', 'failed', 'crashed', 'backoff'];
-const STOPPABLE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'crashed'];
+const ACTIVE: readonly ServiceState[] = [
+  'starting',
+  'ready',
+  'stopping',
+  'backoff',
+  'crashed',
+  'needs-key',
+];
+const STARTABLE: readonly ServiceState[] = ['stopped', 'failed', 'crashed', 'backoff', 'needs-key'];
+const STOPPABLE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'crashed', 'needs-key'];
 const RESTARTABLE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'crashed', 'failed'];
 
 /** Windows treats "&" and GTK treats "_" as mnemonic markers; double them so names show as-is. */

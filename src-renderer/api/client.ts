@@ -5,6 +5,7 @@ import type {
   InvokeResult,
 } from '../../src-shared/ipc/contract';
 import type { StackSnapshot } from '../../src-shared/model/service';
+import type { SecretsSnapshot } from '../../src-shared/model/secret';
 
 /** An invoke that failed: carries the main process's advice message. */
 export class ApiError extends Error {
@@ -37,6 +38,14 @@ export const api = {
   restartService: (name: string) => invoke('services:restart', { name }),
   onServicesChanged: (listener: (s: EventPayload<'services:changed'>) => void) =>
     window.stigmer.on('services:changed', listener),
+  secretsSnapshot: () => invoke('secrets:snapshot', undefined),
+  /** Sends the value to main once; it never comes back (only metadata does). */
+  setSecret: (name: string, value: string, remember: boolean, requireTouchId: boolean) =>
+    invoke('secrets:set', { name, value, remember, requireTouchId }),
+  deleteSecret: (name: string) => invoke('secrets:delete', { name }),
+  lockSecrets: () => invoke('secrets:lock', undefined),
+  onSecretsChanged: (listener: (s: EventPayload<'secrets:changed'>) => void) =>
+    window.stigmer.on('secrets:changed', listener),
 };
 
-export type { StackSnapshot };
+export type { StackSnapshot, SecretsSnapshot };

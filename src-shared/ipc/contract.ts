@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SecretsSnapshot } from '../model/secret';
 import type { StackSnapshot } from '../model/service';
 
 /** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
@@ -11,6 +12,14 @@ const serviceName = z
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a service name is lower-case letters, digits and dashes');
 const none = z.undefined();
 const byName = z.object({ name: serviceName }).strict();
+const keyName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,127}$/, 'a key name is upper-case letters, digits and underscores');
+/** A key value crosses into main once, here; it is never part of any reply or event. */
+const keyValue = z
+  .string()
+  .min(1, 'the key is empty')
+  .max(4096, 'the key is longer than 4096 characters');
 
 /** Metadata about the running app, for the window title and About. */
 export interface AppInfo {
@@ -34,11 +43,29 @@ export const invokeChannels = {
   'services:start': { args: byName, result: returns<StackSnapshot>() },
   'services:stop': { args: byName, result: returns<StackSnapshot>() },
   'services:restart': { args: byName, result: returns<StackSnapshot>() },
+  'secrets:snapshot': { args: none, result: returns<SecretsSnapshot>() },
+  'secrets:set': {
+    args: z
+      .object({
+        name: keyName,
+        value: keyValue,
+        remember: z.boolean(),
+        requireTouchId: z.boolean(),
+      })
+      .strict(),
+    result: returns<SecretsSnapshot>(),
+  },
+  'secrets:delete': {
+    args: z.object({ name: keyName }).strict(),
+    result: returns<SecretsSnapshot>(),
+  },
+  'secrets:lock': { args: none, result: returns<SecretsSnapshot>() },
 } as const;
 
 /** Every event channel (main -> renderer), with the payload type. */
 export const eventChannels = {
   'services:changed': returns<StackSnapshot>(),
+  'secrets:changed': returns<SecretsSnapshot>(),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

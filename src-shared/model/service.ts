@@ -7,7 +7,9 @@ export type ServiceState =
   | 'backoff'
   | 'crashed'
   | 'failed'
-  | 'not-installed';
+  | 'not-installed'
+  /** Waiting for a required key (see `neededKeys`); nothing runs, nothing is retried. */
+  | 'needs-key';
 
 /** All service states, in a stable order (for filters and tests). */
 export const SERVICE_STATES: readonly ServiceState[] = [
@@ -19,6 +21,7 @@ export const SERVICE_STATES: readonly ServiceState[] = [
   'crashed',
   'failed',
   'not-installed',
+  'needs-key',
 ];
 
 /** What the renderer and tray know about one service: never a secret, never the env. */
@@ -48,6 +51,8 @@ export interface ServiceStatus {
   command: string[] | null;
   /** Where the binary was looked for when it was not found. */
   searched: string[];
+  /** Names of the required keys that have no value (empty unless state is 'needs-key'). */
+  neededKeys: string[];
 }
 
 /** Overall stack state, used for the tray icon and the header line. */
@@ -63,7 +68,10 @@ export interface StackSnapshot {
   version: number;
 }
 
-/** Derive the stack state from its services (pure; shared by tray, window and core). */
+/**
+ * Derive the stack state from its services (pure; shared by tray, window and core).
+ * A service waiting for a key ('needs-key') makes the stack degraded, never failed or ready.
+ */
 export function stackStateOf(services: readonly ServiceStatus[]): StackState {
   const installed = services.filter((s) => s.state !== 'not-installed');
   if (installed.length === 0) return 'stopped';

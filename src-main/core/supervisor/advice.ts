@@ -65,6 +65,9 @@ export function spawnFailedAdvice(name: string, command: string, cwd: string, wh
 
 /** A dependency did not come up, so this service was not started. */
 export function skippedAdvice(name: string, dependency: string, depState: string): string {
+  if (depState === 'needs-key') {
+    return `${name} was not started because ${dependency} needs a key. It starts once the key is entered.`;
+  }
   const verb =
     depState === 'stopped' ? 'was stopped' : depState === 'skipped' ? 'did not start' : 'failed';
   return `${name} was not started because ${dependency} ${verb}. Start ${dependency} first.`;

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceSpec } from '../stack/types';
 import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
-import { ServiceProcess } from './service-process';
+import { NeedsKeyError } from './needs-key';
+import { ServiceProcess, type ServiceProcessOptions } from './service-process';
 import {
   alive,
   cleanup,
@@ -31,7 +32,10 @@ afterEach(async () => {
 });
 
 /** A ServiceProcess whose state history and pids are recorded. */
-function make(spec: ServiceSpec): {
+function make(
+  spec: ServiceSpec,
+  prepareEnv: ServiceProcessOptions['prepareEnv'] = (s) => Promise.resolve({ ...s.env }),
+): {
   sp: ServiceProcess;
   states: ServiceState[];
   pids: number[];
@@ -44,7 +48,7 @@ function make(spec: ServiceSpec): {
     runDir,
     now: Date.now,
     random: () => 0.5,
-    prepareEnv: (s) => Promise.resolve({ ...s.env }),
+    prepareEnv,
     onChange: () => {
       const st = sp.status();
       history.push(st);
@@ -302,5 +306,142 @@ describe('not installed', () => {
     const { sp } = make(serviceSpec('ghost', [], { command: join(runDir, 'no-such-binary') }));
     expect(await sp.start()).toBe('failed');
     expect(sp.status().lastError).toContain('ghost could not be started (ENOENT)');
+  });
+});
+
+describe('needs key', () => {
+  const exists = (file: string): Promise<boolean> =>
+    access(file).then(
+      () => true,
+      () => false,
+    );
+
+  /** prepareEnv that injects ANTHROPIC_API_KEY, or throws NeedsKeyError while it is unset. */
+  function keyEnv(): { key: { value: string | null }; calls: () => number } & {
+    prepareEnv: ServiceProcessOptions['prepareEnv'];
+  } {
+    const key: { value: string | null } = { value: null };
+    let calls = 0;
+    return {
+      key,
+      calls: () => calls,
+      prepareEnv: (s) => {
+        calls++;
+        if (key.value === null) return Promise.reject(new NeedsKeyError(['ANTHROPIC_API_KEY']));
+        return Promise.resolve({ ...s.env, ANTHROPIC_API_KEY: key.value });
+      },
+    };
+  }
+
+  /** A child that prints the key it got, then stays up. */
+  const printsKey = (name: string, over: Partial<ServiceSpec> = {}): ServiceSpec =>
+    serviceSpec(name, [], {
+      args: [
+        '-e',
+        "console.log('KEY=' + process.env.ANTHROPIC_API_KEY); setInterval(() => {}, 1e5)",
+      ],
+      readiness: { kind: 'log', stream: 'stdout', pattern: '^KEY=', timeoutMs: 10_000 },
+      ...over,
+    });
+
+  it('waits in needs-key without spawning, then starts once the key is there', async () => {
+    const log = join(runDir, 'events.log');
+    const env = keyEnv();
+    const { sp, pids, states } = make(
+      serviceSpec('agent-runner', ['--log', log], { critical: false }),
+      env.prepareEnv,
+    );
+    expect(await sp.start()).toBe('needs-key');
+    expect(sp.status()).toMatchObject({
+      state: 'needs-key',
+      neededKeys: ['ANTHROPIC_API_KEY'],
+      lastError:
+        'agent-runner needs ANTHROPIC_API_KEY. Enter it in the Keys view (or the dialog) to start it.',
+      pid: null,
+      restarts: 0,
+      nextRestartAt: null,
+    });
+    expect(states).not.toContain('backoff');
+    expect(pids).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await exists(log)).toBe(false); // never spawned
+    expect(sp.status().state).toBe('needs-key'); // no retry on its own
+    expect(env.calls()).toBe(1);
+
+    env.key.value = 'sk-test';
+    expect(await sp.start()).toBe('ready');
+    expect(sp.status()).toMatchObject({ state: 'ready', neededKeys: [], lastError: null });
+    await eventually(() => exists(log), 'the child ran'); // readiness none: ready at spawn
+    expect(env.calls()).toBe(2);
+  });
+
+  it('the child sees the injected key', async () => {
+    const env = keyEnv();
+    const { sp } = make(printsKey('agent-runner'), env.prepareEnv);
+    expect(await sp.start()).toBe('needs-key');
+    env.key.value = 'sk-injected';
+    expect(await sp.start()).toBe('ready');
+    expect(sp.status().lastLines).toContain('KEY=sk-injected');
+  });
+
+  it('names every missing key', async () => {
+    const { sp } = make(serviceSpec('multi', []), () =>
+      Promise.reject(new NeedsKeyError(['A_KEY', 'B_KEY', 'C_KEY'])),
+    );
+    expect(await sp.start()).toBe('needs-key');
+    expect(sp.status().neededKeys).toEqual(['A_KEY', 'B_KEY', 'C_KEY']);
+    expect(sp.status().lastError).toBe(
+      'multi needs A_KEY, B_KEY and C_KEY. Enter them in the Keys view (or the dialog) to start it.',
+    );
+  });
+
+  it('stop() on a service waiting for its key makes it stopped', async () => {
+    const { sp } = make(serviceSpec('agent-runner', []), keyEnv().prepareEnv);
+    expect(await sp.start()).toBe('needs-key');
+    await sp.stop();
+    expect(sp.status()).toMatchObject({ state: 'stopped', neededKeys: [], pid: null });
+  });
+
+  it('any other prepareEnv error fails the start', async () => {
+    const { sp, pids } = make(serviceSpec('agent-runner', []), () =>
+      Promise.reject(new Error('keychain locked')),
+    );
+    expect(await sp.start()).toBe('failed');
+    expect(sp.status()).toMatchObject({ state: 'failed', neededKeys: [] });
+    expect(sp.status().lastError).toContain(
+      'agent-runner could not get its environment: Error: keychain locked',
+    );
+    expect(pids).toEqual([]);
+  });
+
+  it('an automatic restart whose key was removed meanwhile goes to needs-key', async () => {
+    const counter = join(runDir, 'runs');
+    const env = keyEnv();
+    env.key.value = 'sk-first';
+    const { sp, pids, states } = make(
+      serviceSpec('agent-runner', ['--counter', counter, '--crashes', '1', '--print', 'up'], {
+        readiness: { kind: 'log', stream: 'stdout', pattern: '^up$', timeoutMs: 10_000 },
+        restart: { ...serviceSpec('x', []).restart, policy: 'on-failure', crashLoopCount: 5 },
+      }),
+      env.prepareEnv,
+    );
+    expect(await sp.start()).toBe('ready');
+    env.key.value = null; // evicted while the first run is up
+    await eventually(() => sp.status().state === 'needs-key', 'needs-key after the crash');
+    expect(states).toContain('backoff');
+    expect(sp.status()).toMatchObject({
+      neededKeys: ['ANTHROPIC_API_KEY'],
+      pid: null,
+      restarts: 0,
+      nextRestartAt: null,
+    });
+    expect(pids).toHaveLength(1);
+    expect(Number(await readFile(counter, 'utf8'))).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sp.status().state).toBe('needs-key'); // no further retries
+
+    env.key.value = 'sk-second';
+    expect(await sp.start()).toBe('ready'); // second run: the fixture stops crashing
+    expect(Number(await readFile(counter, 'utf8'))).toBe(2);
   });
 });

@@ -6,10 +6,12 @@ import { LineTail, type OutputStream } from './line-tail';
 import { reapChild, spawnChild, terminateChild, type ChildHandle } from './child-handle';
 import { checkPortFree, portInUseAdvice } from './port-check';
 import { describeReadinessTimeout, waitForReadiness } from './readiness';
+import { NeedsKeyError, needsKeyAdvice } from './needs-key';
 import { CrashHistory, backoffDelay, isCrashLoop, wantsRestart } from './restart-policy';
 
 /** Where a start request ended: ready, or the state that stopped it from getting there. */
-export type StartOutcome = 'ready' | 'failed' | 'crashed' | 'stopped' | 'not-installed';
+export type StartOutcome =
+  'ready' | 'failed' | 'crashed' | 'stopped' | 'not-installed' | 'needs-key';
 
 /** How the last child ended, and whether SIGKILL was needed to end it. */
 export interface ExitRecord extends ExitInfo {
@@ -41,6 +43,8 @@ export class ServiceProcess {
   private readyAt: number | null = null;
   private restarts = 0;
   private lastError: string | null = null;
+  /** Keys prepareEnv reported missing; only shown while in 'needs-key'. */
+  private neededKeys: string[] = [];
   private nextRestartAt: number | null = null;
   private lastExitRecord: ExitRecord | null = null;
   private readonly tail = new LineTail(20);
@@ -100,6 +104,7 @@ export class ServiceProcess {
       nextRestartAt: this.nextRestartAt,
       command: s.command === null ? null : [s.command, ...s.args],
       searched: [...s.searched],
+      neededKeys: this.state === 'needs-key' ? [...this.neededKeys] : [],
     };
   }
 
@@ -159,7 +164,11 @@ export class ServiceProcess {
 
   /** User stop: cancels a start or a pending restart; resolves when no process of it is left. */
   async stop(): Promise<void> {
-    if (this.state === 'backoff') {
+    if (this.state === 'needs-key') {
+      // Nothing runs: just stop waiting for the key.
+      this.attempt++;
+      this.setState('stopped');
+    } else if (this.state === 'backoff') {
       this.clearBackoff();
       this.attempt++;
       this.setState('stopped');
@@ -211,14 +220,25 @@ export class ServiceProcess {
     this.settle('failed');
   }
 
+  /** prepareEnv said a required key is missing: wait for it (no crash, no restart, no backoff). */
+  private needKey(keys: readonly string[]): void {
+    this.neededKeys = [...keys];
+    this.lastError = needsKeyAdvice(this.spec.name, keys);
+    this.setState('needs-key');
+    this.settle('needs-key');
+  }
+
   private track(work: Promise<void>): Promise<void> {
     const tracked = work.finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
     return tracked;
   }
 
-  /** One spawn: port checks, env, spawn, pid file, readiness. */
-  private async launch(): Promise<void> {
+  /**
+   * One spawn: port checks, env, spawn, pid file, readiness. `restart` marks an automatic
+   * restart; it is counted only once the env is there (a missing key is not a restart).
+   */
+  private async launch(restart = false): Promise<void> {
     const attempt = ++this.attempt;
     const stale = (): boolean => attempt !== this.attempt;
     this.adoptNextSpec();
@@ -240,10 +260,16 @@ export class ServiceProcess {
     try {
       env = await this.opts.prepareEnv(spec);
     } catch (err) {
-      if (!stale()) this.fail(`${spec.name} could not get its environment: ${String(err)}`);
+      if (stale()) return;
+      if (err instanceof NeedsKeyError) return this.needKey(err.keys);
+      this.fail(`${spec.name} could not get its environment: ${String(err)}`);
       return;
     }
     if (stale()) return;
+    if (restart) {
+      this.restarts++;
+      this.opts.onChange();
+    }
     this.tail.markRun();
     const spawned = await spawnChild({ ...spec, command: spec.command }, env, {
       runDir: this.opts.runDir,
@@ -361,8 +387,7 @@ export class ServiceProcess {
     this.backoffTimer = setTimeout(() => {
       this.backoffTimer = null;
       if (attempt !== this.attempt || this.state !== 'backoff') return;
-      this.restarts++;
-      void this.launch();
+      void this.launch(true);
     }, delay);
   }
 }

@@ -2,7 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceSpec } from '../stack/types';
-import type { ServiceStatus } from '../../../src-shared/model/service';
+import { stackStateOf, type ServiceStatus } from '../../../src-shared/model/service';
+import { NeedsKeyError } from './needs-key';
 import { Supervisor } from './supervisor';
 import { readPidFile, pidFilePath } from './pid-file';
 import {
@@ -249,5 +250,166 @@ describe('Supervisor', () => {
     await eventually(() => seen.join('').includes(']'), 'env printed');
     await sup2.dispose();
     expect(JSON.parse(seen.join('').trim())).toEqual(['INJECTED', 'OWN']);
+  });
+
+  describe('needs key', () => {
+    const key: { value: string | null } = { value: null };
+    let keySup: Supervisor;
+
+    beforeEach(() => {
+      key.value = null;
+      // Only services that list ANTHROPIC_API_KEY in `keys` need it.
+      keySup = new Supervisor({
+        runDir,
+        prepareEnv: (spec) => {
+          if (!spec.keys.some((k) => k.name === 'ANTHROPIC_API_KEY'))
+            return Promise.resolve({ ...spec.env });
+          if (key.value === null) return Promise.reject(new NeedsKeyError(['ANTHROPIC_API_KEY']));
+          return Promise.resolve({ ...spec.env, ANTHROPIC_API_KEY: key.value });
+        },
+      });
+      keySup.onChange((statuses) => {
+        for (const s of statuses) {
+          if (s.pid !== null && !t.pids.includes(s.pid)) t.pids.push(s.pid);
+        }
+      });
+    });
+
+    afterEach(() => keySup.dispose());
+
+    const st = (name: string): ServiceStatus => keySup.statuses().find((s) => s.name === name)!;
+    const needsKeyMessage =
+      'runner needs ANTHROPIC_API_KEY. Enter it in the Keys view (or the dialog) to start it.';
+
+    /** server <- runner (needs the key, prints it) <- addon. */
+    function stack(log: string, runnerCritical: boolean): ServiceSpec[] {
+      return [
+        serviceSpec('server', ['--log', log]),
+        serviceSpec('runner', [], {
+          dependsOn: ['server'],
+          critical: runnerCritical,
+          keys: [{ name: 'ANTHROPIC_API_KEY', required: true }],
+          args: [
+            '-e',
+            "console.log('KEY=' + process.env.ANTHROPIC_API_KEY); setInterval(() => {}, 1e5)",
+          ],
+          readiness: { kind: 'log', stream: 'stdout', pattern: '^KEY=', timeoutMs: 10_000 },
+        }),
+        serviceSpec('addon', ['--log', log], { dependsOn: ['runner'], critical: false }),
+      ];
+    }
+
+    it('a non-critical service without its key does not fail startAll; dependents wait', async () => {
+      const log = join(runDir, 'events.log');
+      keySup.setSpec({ services: stack(log, false) });
+      await keySup.startAll();
+      expect(st('server').state).toBe('ready');
+      expect(st('runner')).toMatchObject({
+        state: 'needs-key',
+        neededKeys: ['ANTHROPIC_API_KEY'],
+        lastError: needsKeyMessage,
+        pid: null,
+        restarts: 0,
+      });
+      expect(st('addon')).toMatchObject({ state: 'stopped', pid: null, neededKeys: [] });
+      expect(st('addon').lastError).toContain('addon was not started because runner needs a key');
+      expect(stackStateOf(keySup.statuses())).toBe('degraded');
+      await eventually(
+        async () => (await readFile(log, 'utf8').catch(() => '')).includes('start:server'),
+        'log',
+      );
+      expect(await readFile(log, 'utf8')).not.toContain('start:addon');
+
+      key.value = 'sk-entered';
+      await keySup.startWaiting();
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+      expect(st('runner')).toMatchObject({ neededKeys: [], lastError: null, restarts: 0 });
+      expect(st('runner').lastLines).toContain('KEY=sk-entered');
+      expect(stackStateOf(keySup.statuses())).toBe('ready');
+      await eventually(
+        async () => (await readFile(log, 'utf8').catch(() => '')).includes('start:addon'),
+        'addon',
+      );
+    });
+
+    it('startWaiting leaves services alone that are not waiting', async () => {
+      keySup.setSpec({ services: stack(join(runDir, 'events.log'), false) });
+      await keySup.startAll();
+      await keySup.stop('server'); // stops runner (waiting) and addon too
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
+      key.value = 'sk-entered';
+      await keySup.startWaiting();
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    });
+
+    it('startWaiting without the key puts the service back in needs-key', async () => {
+      keySup.setSpec({ services: stack(join(runDir, 'events.log'), false) });
+      await keySup.startAll();
+      await keySup.startWaiting();
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['ready', 'needs-key', 'stopped']);
+      expect(st('addon').lastError).toContain('because runner needs a key');
+    });
+
+    it('start(name) resolves when the service needs a key', async () => {
+      keySup.setSpec({ services: stack(join(runDir, 'events.log'), false) });
+      await expect(keySup.start('addon')).resolves.toBeUndefined();
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['ready', 'needs-key', 'stopped']);
+      expect(st('addon').lastError).toContain('because runner needs a key');
+      key.value = 'sk-entered';
+      await keySup.startWaiting();
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+    });
+
+    it('a critical service without its key rejects startAll but keeps waiting', async () => {
+      const log = join(runDir, 'events.log');
+      keySup.setSpec({ services: stack(log, true) });
+      await expect(keySup.startAll()).rejects.toThrow(needsKeyMessage);
+      expect(st('runner')).toMatchObject({ state: 'needs-key', neededKeys: ['ANTHROPIC_API_KEY'] });
+      expect(st('server').state).toBe('stopped'); // stopped like after a critical failure
+      expect(st('addon').state).toBe('stopped');
+      expect(st('addon').lastError).toContain('because runner needs a key');
+      expect(stackStateOf(keySup.statuses())).toBe('degraded');
+      expect(t.pids.every((p) => !alive(p))).toBe(true);
+
+      key.value = 'sk-entered';
+      await keySup.startWaiting(); // brings back what the failed startAll stopped or skipped
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+      expect(st('runner').lastLines).toContain('KEY=sk-entered');
+    });
+
+    it('stop(name) on a service waiting for its key makes it stopped', async () => {
+      keySup.setSpec({ services: stack(join(runDir, 'events.log'), false) });
+      await keySup.startAll();
+      await keySup.stop('runner');
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['ready', 'stopped', 'stopped']);
+      expect(st('runner').neededKeys).toEqual([]);
+    });
+
+    it('a restart after a crash goes to needs-key when the key was removed', async () => {
+      const counter = join(runDir, 'runs');
+      key.value = 'sk-first';
+      keySup.setSpec({
+        services: [
+          serviceSpec('runner', ['--counter', counter, '--crashes', '1', '--print', 'up'], {
+            keys: [{ name: 'ANTHROPIC_API_KEY', required: true }],
+            critical: false,
+            readiness: { kind: 'log', stream: 'stdout', pattern: '^up$', timeoutMs: 10_000 },
+            restart: { ...serviceSpec('x', []).restart, policy: 'on-failure', crashLoopCount: 5 },
+          }),
+        ],
+      });
+      await keySup.startAll();
+      const first = st('runner').pid!;
+      key.value = null;
+      await eventually(() => st('runner').state === 'needs-key', 'needs-key after the crash');
+      expect(st('runner')).toMatchObject({ pid: null, restarts: 0, lastError: needsKeyMessage });
+      expect(alive(first)).toBe(false);
+      expect(Number(await readFile(counter, 'utf8'))).toBe(1);
+
+      key.value = 'sk-second';
+      await keySup.startWaiting();
+      expect(st('runner').state).toBe('ready');
+      expect(Number(await readFile(counter, 'utf8'))).toBe(2);
+    });
   });
 });

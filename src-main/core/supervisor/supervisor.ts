@@ -18,7 +18,10 @@ export interface SupervisorOptions {
   runDir: string;
   now?: () => number;
   random?: () => number;
-  /** Builds the final env of a child at every spawn (later: injects the service's keys). */
+  /**
+   * Builds the final env of a child at every spawn (injects the service's keys). Throw a
+   * NeedsKeyError when a required key has no value: the service then waits in 'needs-key'.
+   */
   prepareEnv?: (spec: ServiceSpec) => Promise<Record<string, string>>;
 }
 
@@ -29,7 +32,10 @@ export type StatusListener = (statuses: ServiceStatus[]) => void;
 export type OutputListener = (name: string, stream: OutputStream, chunk: Buffer) => void;
 
 /** States in which a service counts as wanted up (restart brings these dependents back). */
-const ACTIVE: readonly ServiceState[] = ['starting', 'ready', 'backoff'];
+const ACTIVE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'needs-key'];
+
+/** States a skipped service is left in (markSkipped). */
+const DOWN: readonly ServiceState[] = ['stopped', 'failed', 'crashed'];
 
 /**
  * Owns the whole stack: starts services in dependency order, stops them in reverse, keeps one
@@ -45,6 +51,8 @@ export class Supervisor {
   private readonly retiring = new Set<Promise<void>>();
   /** Bumped by stopAll so that a startAll in flight starts nothing more. */
   private epoch = 0;
+  /** Services not started because a service needed a key: dependent -> the one waiting. */
+  private readonly keySkipped = new Map<string, string>();
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly prepareEnv: (spec: ServiceSpec) => Promise<Record<string, string>>;
@@ -83,21 +91,52 @@ export class Supervisor {
 
   /**
    * Start the whole stack in dependency order, each service once its dependencies are ready.
-   * Rejects (after stopping what it started) when a critical service fails; a non-critical
-   * failure only skips its dependents. Throws for unknown dependencies or cycles.
+   * Rejects (after stopping what it started) when a critical service fails or needs a key; a
+   * non-critical failure or missing key only skips its dependents. Throws for unknown
+   * dependencies or cycles.
    */
-  async startAll(): Promise<void> {
+  startAll(): Promise<void> {
+    return this.startGroup(null);
+  }
+
+  /**
+   * Start again every service waiting in 'needs-key' (call it once a key was entered), then
+   * the services that were not started because of it, with their dependencies. Same outcome
+   * rules as startAll; a service still missing its key goes back to 'needs-key'.
+   */
+  startWaiting(): Promise<void> {
+    const waiting = new Set(this.order.filter((n) => this.get(n).currentState === 'needs-key'));
+    const wanted = new Set(waiting);
+    for (const [dependent, root] of [...this.keySkipped]) {
+      if (!waiting.has(root) || !this.services.has(dependent)) {
+        // Stale: its key service is no longer waiting (started, stopped or removed).
+        this.keySkipped.delete(dependent);
+      } else if (DOWN.includes(this.get(dependent).currentState)) {
+        wanted.add(dependent);
+      }
+    }
+    if (wanted.size === 0) return Promise.resolve();
     const nodes = this.nodes();
-    const order = topologicalOrder(nodes);
+    const group = new Set(wanted);
+    for (const name of wanted) for (const dep of dependenciesOf(nodes, name)) group.add(dep);
+    return this.startGroup(group);
+  }
+
+  /** startAll over `only` (null: every service); services outside it are not touched. */
+  private async startGroup(only: ReadonlySet<string> | null): Promise<void> {
+    const nodes = this.nodes();
+    const order = topologicalOrder(nodes).filter((n) => only === null || only.has(n));
     const epoch = this.epoch;
     const outcomes = new Map<string, Promise<StartOutcome | 'skipped'>>();
     const started: string[] = [];
     let criticalError: string | null = null;
     let criticalName = '';
-    const abort = (failed: string, message: string): void => {
+    let criticalOutcome = 'failed';
+    const abort = (failed: string, message: string, outcome: string): void => {
       if (criticalError !== null) return;
       criticalError = message;
       criticalName = failed;
+      criticalOutcome = outcome;
       // Siblings still waiting for readiness would only be stopped later: cancel them now.
       for (const name of started) {
         const service = this.get(name);
@@ -106,31 +145,55 @@ export class Supervisor {
         }
       }
     };
+    /** The outcome of a dependency outside the group: what it is now, without starting it. */
+    const outside = (name: string): StartOutcome => {
+      const state = this.get(name).currentState;
+      if (state === 'ready' || state === 'not-installed' || state === 'needs-key') return state;
+      if (state === 'failed' || state === 'crashed') return state;
+      return 'stopped';
+    };
     for (const name of order) {
       const service = this.get(name);
       const spec = service.definition;
       const run = async (): Promise<StartOutcome | 'skipped'> => {
         const deps = await Promise.all(
-          spec.dependsOn.map(async (d) => [d, await outcomes.get(d)!] as const),
+          spec.dependsOn.map(async (d) => [d, (await outcomes.get(d)) ?? outside(d)] as const),
         );
         if (epoch !== this.epoch) return 'skipped';
         // A not-installed dependency may run outside (e.g. Temporal at TEMPORAL_SERVICE_ADDRESS).
         const blocker = deps.find(([, o]) => o !== 'ready' && o !== 'not-installed');
         if (blocker) {
-          const reason = skippedAdvice(name, blocker[0], blocker[1]);
+          const [dep, depOutcome] = blocker;
+          const reason = skippedAdvice(name, dep, depOutcome);
           service.markSkipped(reason);
-          if (spec.critical && blocker[1] !== 'stopped') abort(name, reason);
+          // The service whose missing key is behind this skip, if any (also transitively).
+          const root =
+            depOutcome === 'needs-key'
+              ? dep
+              : depOutcome === 'skipped'
+                ? this.keySkipped.get(dep)
+                : undefined;
+          if (root !== undefined) this.keySkipped.set(name, root);
+          else this.keySkipped.delete(name);
+          if (spec.critical && depOutcome !== 'stopped') {
+            // Blame the service that needs a key, so startWaiting can bring the rest back.
+            if (root !== undefined) abort(root, reason, 'needs-key');
+            else abort(name, reason, 'failed');
+          }
           return 'skipped';
         }
         if (criticalError !== null) {
-          service.markSkipped(skippedAdvice(name, criticalName, 'failed'));
+          service.markSkipped(skippedAdvice(name, criticalName, criticalOutcome));
+          if (criticalOutcome === 'needs-key') this.keySkipped.set(name, criticalName);
+          else this.keySkipped.delete(name);
           return 'skipped';
         }
+        this.keySkipped.delete(name);
         if (service.currentState !== 'ready') started.push(name);
         const outcome = await service.start();
         const failed = outcome !== 'ready' && outcome !== 'not-installed' && outcome !== 'stopped';
         if (spec.critical && failed && epoch === this.epoch) {
-          abort(name, service.status().lastError ?? `${name} did not start.`);
+          abort(name, service.status().lastError ?? `${name} did not start.`, outcome);
         }
         return outcome;
       };
@@ -138,7 +201,15 @@ export class Supervisor {
     }
     await Promise.all(outcomes.values());
     if (criticalError !== null) {
-      await this.stopNames(new Set(started));
+      // A service waiting for its key has nothing to stop and keeps waiting.
+      const toStop = started.filter((n) => this.get(n).currentState !== 'needs-key');
+      await this.stopNames(new Set(toStop));
+      if (criticalOutcome === 'needs-key' && epoch === this.epoch) {
+        // startWaiting brings these back once the key is there.
+        for (const n of toStop) {
+          if (this.get(n).currentState === 'stopped') this.keySkipped.set(n, criticalName);
+        }
+      }
       throw new Error(criticalError);
     }
   }
@@ -146,27 +217,35 @@ export class Supervisor {
   /** Stop every service, dependents first; cancels a startAll in flight. */
   async stopAll(): Promise<void> {
     this.epoch++;
+    this.keySkipped.clear();
     await this.stopNames(new Set(this.order));
     await Promise.all([...this.retiring]);
   }
 
-  /** Start one service after its dependencies (each awaited to ready). Rejects with advice. */
+  /**
+   * Start one service after its dependencies (each awaited to ready). Rejects with advice;
+   * resolves when it (or a dependency) waits in 'needs-key', which the status then shows.
+   */
   async start(name: string): Promise<void> {
     const target = this.get(name);
     const deps = dependenciesOf(this.nodes(), name);
     for (const [i, dep] of deps.entries()) {
       const service = this.get(dep);
+      this.keySkipped.delete(dep);
       const outcome = await service.start();
       if (outcome === 'ready' || outcome === 'not-installed') continue;
       const reason = skippedAdvice(name, dep, outcome);
       for (const later of [...deps.slice(i + 1), name]) {
         this.get(later).markSkipped(skippedAdvice(later, dep, outcome));
+        if (outcome === 'needs-key') this.keySkipped.set(later, dep);
       }
+      if (outcome === 'needs-key') return;
       const why = service.status().lastError;
       throw new Error(why ? `${reason} ${why}` : reason);
     }
+    this.keySkipped.delete(name);
     const outcome = await target.start();
-    if (outcome === 'ready') return;
+    if (outcome === 'ready' || outcome === 'needs-key') return;
     const spec = target.definition;
     if (outcome === 'not-installed') throw new Error(notInstalledAdvice(name, spec.searched));
     if (outcome === 'stopped' && target.status().lastError === null) {
@@ -179,6 +258,7 @@ export class Supervisor {
   async stop(name: string): Promise<void> {
     this.get(name);
     const dependents = this.safeDependents(name);
+    for (const n of [...dependents, name]) this.keySkipped.delete(n);
     await this.stopNames(new Set([...dependents, name]));
   }
 

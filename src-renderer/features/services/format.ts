@@ -10,6 +10,7 @@ export const STATE_LABEL: Record<ServiceState, string> = {
   crashed: 'Crashed',
   failed: 'Failed',
   'not-installed': 'Not installed',
+  'needs-key': 'Needs key',
 };
 
 /** Words for the stack header. */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ServiceStatus } from '../../../src-shared/model/service';
 import { useServices } from '../../stores/services';
+import { useSecrets } from '../../stores/secrets';
 import { StatusPill } from './status-pill';
 import { formatUptime } from '../../../src-shared/model/format';
 
@@ -18,6 +19,8 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
   const uptime = service.readyAt ?? service.startedAt;
   const port = service.ports[0];
   const problem = service.lastError;
+  const neededKeys = service.neededKeys ?? [];
+  const needsKey = service.state === 'needs-key' && neededKeys.length > 0;
 
   return (
     <li className="service" data-service={service.name} aria-label={service.displayName}>
@@ -52,6 +55,16 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
             <span className="busy" role="status">
               {pending}
             </span>
+          )}
+          {needsKey && (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => useSecrets.getState().openDialog(neededKeys[0]!, 'enter')}
+              aria-label={`Enter key for ${service.displayName}`}
+            >
+              Enter key…
+            </button>
           )}
           <button
             type="button"

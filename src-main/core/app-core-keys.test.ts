@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../e2e/support/free-port';
+import type { SecretsSnapshot } from '../../src-shared/model/secret';
+import type { StackSnapshot } from '../../src-shared/model/service';
+import { createRouter } from '../ipc/router';
+import { createAppCore } from './app-core';
+import type { AppCore } from './app-core-types';
+import { SessionOnlyStore } from './secrets';
+
+const fixtures = resolve(import.meta.dirname, '../../e2e/fixtures');
+let dir: string;
+let core: AppCore | undefined;
+
+afterEach(async () => {
+  await core?.shutdown();
+  core = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function filesUnder(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
+  }
+  return out;
+}
+
+const stack = (port: number) => `services:
+  temporal: { enabled: false }
+  stigmer-server:
+    command: ${JSON.stringify(process.execPath)}
+    args: [${JSON.stringify(join(fixtures, 'stand-in-server.mjs'))}]
+    env: { GRPC_PORT: "${port}" }
+    ports: [${port}]
+    readiness: { tcp: ${port}, timeout: 10s }
+  agent-runner:
+    command: ${JSON.stringify(process.execPath)}
+    args: [${JSON.stringify(join(fixtures, 'stand-in-runner.mjs'))}]
+    depends_on: [stigmer-server]
+    env: { STIGMER_BACKEND_ENDPOINT: "http://localhost:${port}" }
+    readiness: { log: "Worker ready, polling for tasks", timeout: 10s }
+`;
+
+describe('keys through the app core', () => {
+  it('waits in "needs key", injects the key into the runner only, and leaks it nowhere', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stigmer-keys-'));
+    await writeFile(join(dir, 'stack.yaml'), stack(await freePort()));
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+    core = await createAppCore({
+      userDataDir: dir,
+      logDir: join(dir, 'logs'),
+      env,
+      host: 'browser',
+      version: 'test',
+      nodeExecutable: process.execPath,
+      nodeEnv: {},
+      homeDir: dir,
+      keychain: new SessionOnlyStore('No keychain in this test.'),
+    });
+    const seen: string[] = [];
+    core.onEvent((channel, payload) => seen.push(JSON.stringify({ channel, payload })));
+    const router = createRouter(core.handlers, { isTrustedSender: () => true });
+    const sender = { url: 't' };
+
+    await router.handle('stack:start', undefined, sender);
+    let snap = core.snapshot();
+    const runner = () => snap.services.find((s) => s.name === 'agent-runner')!;
+    expect(runner().state).toBe('needs-key');
+    expect(runner().neededKeys).toEqual(['ANTHROPIC_API_KEY']);
+    expect(snap.services.find((s) => s.name === 'stigmer-server')!.state).toBe('ready');
+    const keys0 = (await router.handle('secrets:snapshot', undefined, sender)) as {
+      value: SecretsSnapshot;
+    };
+    expect(keys0.value.needed).toEqual(['ANTHROPIC_API_KEY']);
+    expect(keys0.value.consumers.ANTHROPIC_API_KEY).toEqual(['agent-runner']);
+
+    // A bad format is refused with advice and changes nothing.
+    const bad = await router.handle(
+      'secrets:set',
+      {
+        name: 'ANTHROPIC_API_KEY',
+        value: 'sk-proj-notanthropic-000000000000000000000000',
+        remember: false,
+        requireTouchId: false,
+      },
+      sender,
+    );
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-arguments' } });
+    expect(JSON.stringify(bad)).not.toContain('notanthropic');
+
+    const canary = `sk-ant-canary-${randomBytes(24).toString('hex')}`;
+    const set = await router.handle(
+      'secrets:set',
+      { name: 'ANTHROPIC_API_KEY', value: canary, remember: true, requireTouchId: false },
+      sender,
+    );
+    expect(set.ok).toBe(true);
+    await expect
+      .poll(() => ((snap = core!.snapshot()), runner().state), { timeout: 15_000 })
+      .toBe('ready');
+
+    const pid = runner().pid!;
+    const serverPid = snap.services.find((s) => s.name === 'stigmer-server')!.pid!;
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
+    expect(environ.split('\0')).toContain(`ANTHROPIC_API_KEY=${canary}`); // positive control
+    expect(await readFile(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(canary);
+    expect(await readFile(`/proc/${serverPid}/environ`, 'utf8')).not.toContain(canary);
+    expect(JSON.stringify(env)).not.toContain(canary);
+    expect(JSON.stringify(process.env)).not.toContain(canary);
+
+    // The runner confirms what it received by a hash it prints, never the value.
+    const hash = createHash('sha256').update(canary).digest('hex').slice(0, 12);
+    await core.shutdown();
+    const log = await readFile(join(dir, 'logs', 'agent-runner.log'), 'utf8');
+    expect(log).toContain(`key-check ANTHROPIC_API_KEY ${hash}`);
+
+    const all = [...seen, JSON.stringify(snap), JSON.stringify(set)].join('\n');
+    expect(all).not.toContain(canary);
+    for (const file of await filesUnder(dir)) {
+      expect((await readFile(file)).includes(Buffer.from(canary)), file).toBe(false);
+    }
+    const info = (set as { value: SecretsSnapshot }).value.keys.find(
+      (k) => k.name === 'ANTHROPIC_API_KEY',
+    )!;
+    expect(info).toMatchObject({ set: true, source: 'session', remembered: false });
+    expect(info.fingerprint).toMatch(/^fp:[0-9a-f]{12}$/);
+    expect((set as { value: SecretsSnapshot }).value.keychain.available).toBe(false);
+    void (snap satisfies StackSnapshot);
+  });
+});

@@ -1,0 +1,86 @@
+import type { SecretsSnapshot } from '../../src-shared/model/secret';
+import type { ServiceStatus } from '../../src-shared/model/service';
+import { UserError } from '../../src-shared/model/errors';
+import type { StackSpec, ServiceSpec } from './stack/types';
+import { keySpec, validateKeyFormat, type KeychainStore, type SecretStore } from './secrets';
+import { NeedsKeyError } from './supervisor';
+
+/**
+ * Builds a child's final environment at spawn: the spec's env plus exactly the keys that
+ * service declares. A missing required key puts the service in "needs key"; a missing
+ * optional key is simply not injected (the runner passes keys on to its agents' tools).
+ */
+export function keyInjector(secrets: SecretStore) {
+  return async (spec: ServiceSpec): Promise<Record<string, string>> => {
+    const env = { ...spec.env };
+    const missing: string[] = [];
+    for (const key of spec.keys) {
+      const outcome = await secrets.resolve(key.name);
+      if (outcome === 'ok') {
+        // The value is a string only while this env object is built and handed to spawn.
+        secrets.withValue(key.name, (value) => {
+          env[key.name] = value;
+        });
+      } else if (key.required) {
+        missing.push(key.name);
+      }
+    }
+    if (missing.length > 0) {
+      const denied = secrets.info(missing[0]!).remembered;
+      throw new NeedsKeyError(
+        missing,
+        `${spec.name} needs ${missing.join(' and ')}. ` +
+          (denied
+            ? 'Unlocking the keychain was refused or the entry is gone; enter the key again in Keys.'
+            : 'Enter it in the Keys view (or the dialog) to start it.'),
+      );
+    }
+    return env;
+  };
+}
+
+/** Keys the app was launched with (e.g. from a shell) move into the vault and out of process.env. */
+export async function adoptEnvironmentKeys(
+  secrets: SecretStore,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  for (const name of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'CURSOR_API_KEY']) {
+    const value = env[name];
+    if (!value) continue;
+    delete env[name];
+    await secrets.set(name, Buffer.from(value, 'utf8'), { source: 'environment' });
+  }
+}
+
+/** Checks a key typed in the dialog before it goes anywhere; the message never quotes it. */
+export function checkKeyInput(name: string, value: string): void {
+  if (!keySpec(name)) {
+    throw new UserError('bad-arguments', `${name} is not a key Stigmer Local manages.`);
+  }
+  const check = validateKeyFormat(name, value);
+  if (!check.ok) throw new UserError('bad-arguments', check.message);
+}
+
+/** The renderer's view of keys: metadata, keychain in use, what is needed and by whom. */
+export function secretsSnapshot(
+  secrets: SecretStore,
+  keychain: KeychainStore,
+  touchIdAvailable: boolean,
+  spec: StackSpec,
+  statuses: ServiceStatus[],
+): SecretsSnapshot {
+  const consumers: Record<string, string[]> = {};
+  for (const service of spec.services) {
+    for (const key of service.keys) (consumers[key.name] ??= []).push(service.name);
+  }
+  const needed = [
+    ...new Set(statuses.flatMap((s) => (s.state === 'needs-key' ? s.neededKeys : []))),
+  ];
+  return {
+    keys: secrets.list(),
+    keychain: { backend: keychain.backend, available: keychain.available, reason: keychain.reason },
+    touchIdAvailable,
+    needed,
+    consumers,
+  };
+}

@@ -1,0 +1,107 @@
+import { create } from 'zustand';
+import { api } from '../api/client';
+import type { SecretsSnapshot } from '../../src-shared/model/secret';
+
+/** A key for an in-flight action: lock all keys, or one key by name. */
+export type SecretPendingKey = 'lock' | `key:${string}`;
+
+/** Which key the dialog asks for, and whether it replaces a value already set. */
+export interface KeyDialogState {
+  name: string;
+  mode: 'enter' | 'rotate';
+}
+
+interface SecretsState {
+  /** Metadata only: names, sources, fingerprints. Never a value. */
+  snapshot: SecretsSnapshot | null;
+  pending: Partial<Record<SecretPendingKey, string>>;
+  /** The last Keys-view action error, written as advice; cleared by the next action. */
+  error: string | null;
+  dialog: KeyDialogState | null;
+  /**
+   * Needed keys whose dialog the user closed during the current "needed" episode; a key leaves
+   * this list once the snapshot stops listing it as needed, so the next episode asks again.
+   */
+  declined: string[];
+  init(): () => void;
+  openDialog(name: string, mode: KeyDialogState['mode']): void;
+  closeDialog(): void;
+  /** Sends a value to main once (the value is passed through, never kept); rejects with advice. */
+  save(name: string, value: string, remember: boolean, requireTouchId: boolean): Promise<void>;
+  remove(name: string): Promise<void>;
+  lock(): Promise<void>;
+  dismissError(): void;
+}
+
+/** Secrets store: key metadata pushed by main, the key dialog's target, and key actions. */
+export const useSecrets = create<SecretsState>((set, get) => {
+  /** Opens the dialog for the first needed key the user has not declined, if none is open. */
+  const autoOpen = (): void => {
+    const { snapshot, dialog, declined } = get();
+    if (!snapshot || dialog) return;
+    const next = snapshot.needed.find((name) => !declined.includes(name));
+    if (next) set({ dialog: { name: next, mode: 'enter' } });
+  };
+  const accept = (next: SecretsSnapshot): void => {
+    const declined = get().declined.filter((name) => next.needed.includes(name));
+    set({ snapshot: next, declined });
+    autoOpen();
+  };
+  const run = async (key: SecretPendingKey, label: string, action: () => Promise<unknown>) => {
+    if (get().pending[key]) return;
+    set((s) => ({ pending: { ...s.pending, [key]: label }, error: null }));
+    try {
+      await action();
+    } catch (error) {
+      set({ error: error instanceof Error ? error.message : String(error) });
+      void api.secretsSnapshot().then(accept, () => undefined);
+    } finally {
+      set((s) => {
+        const pending = { ...s.pending };
+        delete pending[key];
+        return { pending };
+      });
+    }
+  };
+  return {
+    snapshot: null,
+    pending: {},
+    error: null,
+    dialog: null,
+    declined: [],
+    init() {
+      const off = api.onSecretsChanged(accept);
+      api.secretsSnapshot().then(accept, (e: Error) => set({ error: e.message }));
+      return off;
+    },
+    openDialog: (name, mode) => set({ dialog: { name, mode } }),
+    closeDialog() {
+      const { dialog, snapshot, declined } = get();
+      if (!dialog) return;
+      const stillNeeded = snapshot?.needed.includes(dialog.name) ?? false;
+      set({
+        dialog: null,
+        declined:
+          stillNeeded && !declined.includes(dialog.name) ? [...declined, dialog.name] : declined,
+      });
+      autoOpen();
+    },
+    async save(name, value, remember, requireTouchId) {
+      const key: SecretPendingKey = `key:${name}`;
+      set((s) => ({ pending: { ...s.pending, [key]: 'Saving…' } }));
+      try {
+        accept(await api.setSecret(name, value, remember, requireTouchId));
+      } finally {
+        set((s) => {
+          const pending = { ...s.pending };
+          delete pending[key];
+          return { pending };
+        });
+      }
+    },
+    remove: (name) =>
+      run(`key:${name}`, 'Deleting…', async () => accept(await api.deleteSecret(name))),
+    lock: () => run('lock', 'Locking…', async () => accept(await api.lockSecrets())),
+    dismissError: () => set({ error: null }),
+  };
+});

@@ -1,0 +1,37 @@
+/** Where a key's value in the vault came from. */
+export type SecretSource = 'session' | 'keychain' | 'environment';
+
+/** What the renderer may know about a key: never its value. */
+export interface SecretInfo {
+  name: string;
+  /** True when a service cannot start without this key. */
+  required: boolean;
+  /** True when a value is in memory now or remembered in the keychain. */
+  set: boolean;
+  /** True when the value is in the vault now (not only in the keychain). */
+  loaded: boolean;
+  source: SecretSource | null;
+  fingerprint: string | null;
+  /** Epoch ms of the last time a value was entered or rotated. */
+  updatedAt: number | null;
+  remembered: boolean;
+  requireTouchId: boolean;
+}
+
+/** Everything the window shows about keys: metadata, the keychain in use, what is needed. */
+export interface SecretsSnapshot {
+  keys: SecretInfo[];
+  keychain: {
+    /** 'macOS Keychain' | 'Secret Service' | 'Windows Credential Manager' | 'none'. */
+    backend: string;
+    available: boolean;
+    /** Plain-language reason when there is no usable keychain. */
+    reason: string | null;
+  };
+  /** True on macOS with Touch ID hardware (the "Require Touch ID" choice is offered). */
+  touchIdAvailable: boolean;
+  /** Required keys a service is waiting for ("needs key"), in the order to ask for them. */
+  needed: string[];
+  /** The services that receive each key (shown in the dialog: "only passed to …"). */
+  consumers: Record<string, string[]>;
+}
