@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DashboardPage } from './pages/dashboard.page';
-import { launchHost, standInStackYaml, type HostHandle } from './support/host';
+import { SHELL_KEY, launchHost, standInStackYaml, type HostHandle } from './support/host';
 import { alive, freePort } from './support/free-port';
 
 let host: HostHandle | undefined;
@@ -18,7 +18,7 @@ test('starts the stack from the UI in dependency order, then stops it with no ch
   page,
 }) => {
   const serverPort = await freePort();
-  host = await launchHost(standInStackYaml({ serverPort, temporal: 'discover' }));
+  host = await launchHost(standInStackYaml({ serverPort, temporal: 'discover' }), SHELL_KEY);
   const dash = new DashboardPage(page);
   await dash.open(host.url);
   // Temporal is not installed on this machine: it says where it looked; the rest still runs.
@@ -76,7 +76,7 @@ test('starts the stack from the UI in dependency order, then stops it with no ch
 test('a child killed from outside goes to backoff, restarts, and the restart count shows it', async ({
   page,
 }) => {
-  host = await launchHost(standInStackYaml({ serverPort: await freePort() }));
+  host = await launchHost(standInStackYaml({ serverPort: await freePort() }), SHELL_KEY);
   const dash = new DashboardPage(page);
   await dash.open(host.url);
   await dash.startAll();
@@ -98,6 +98,7 @@ test('a child killed from outside goes to backoff, restarts, and the restart cou
 test('a child that always crashes ends in failed with its last line shown', async ({ page }) => {
   host = await launchHost(
     standInStackYaml({ serverPort: await freePort(), runnerMode: 'crash', crashLoopCount: 3 }),
+    SHELL_KEY,
   );
   const dash = new DashboardPage(page);
   await dash.open(host.url);
@@ -125,7 +126,7 @@ test('a stack whose server port is taken says which process holds it', async ({ 
   );
   await new Promise((r) => holder.stdout!.once('data', r));
   try {
-    host = await launchHost(standInStackYaml({ serverPort }));
+    host = await launchHost(standInStackYaml({ serverPort }), SHELL_KEY);
     const dash = new DashboardPage(page);
     await dash.open(host.url);
     await dash.startAll();
@@ -146,7 +147,7 @@ test('a bad edit to the stack file names the field; the running stack keeps goin
   page,
 }) => {
   const serverPort = await freePort();
-  host = await launchHost(standInStackYaml({ serverPort }));
+  host = await launchHost(standInStackYaml({ serverPort }), SHELL_KEY);
   const dash = new DashboardPage(page);
   await dash.open(host.url);
   await dash.startAll();

@@ -46,6 +46,16 @@ ${opts.temporal === 'discover' ? '' : '  temporal:\n    enabled: false\n'}  stig
 `;
 }
 
+/** The developer's own keys never reach a test host. */
+function withoutKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'CURSOR_API_KEY']) delete copy[name];
+  return copy;
+}
+
+/** A key for tests that are not about keys: handed over the way a shell export would be. */
+export const SHELL_KEY = { ANTHROPIC_API_KEY: `sk-ant-e2e-shell-${'0'.repeat(40)}` };
+
 /** A running browser host with a temp user data dir. */
 export interface HostHandle {
   url: string;
@@ -56,13 +66,19 @@ export interface HostHandle {
 }
 
 /** Start `node dist/main/browser-host.js` with a temp home and the given stack file. */
-export async function launchHost(stackYaml: string): Promise<HostHandle> {
+export async function launchHost(
+  stackYaml: string,
+  extraEnv: Record<string, string> = {},
+): Promise<HostHandle> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'stigmer-e2e-'));
   await writeFile(join(userDataDir, 'stack.yaml'), stackYaml);
   const child = spawn(
     process.execPath,
     [join(root, 'dist/main/browser-host.js'), '--user-data-dir', userDataDir],
-    { env: { ...process.env, HOME: userDataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...withoutKeys(process.env), HOME: userDataDir, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const output: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => output.push(`[stderr] ${l}`));

@@ -1,0 +1,107 @@
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DashboardPage } from './pages/dashboard.page';
+import { KeysPage } from './pages/keys.page';
+import { canaryKey, filesContaining, heapSnapshotAfterGc } from './support/canary';
+import { freePort } from './support/free-port';
+import { launchHost, standInStackYaml, type HostHandle } from './support/host';
+
+let host: HostHandle | undefined;
+test.afterEach(async () => {
+  expect(await host?.stop()).toBe(0);
+  host = undefined;
+});
+
+const shortHash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 12);
+
+/** What the private Secret Service holds for a key (empty when there is no entry). */
+function keychainLookup(name: string): string {
+  try {
+    return execFileSync(
+      'secret-tool',
+      ['lookup', 'service', 'dev.stigmer.local', 'username', name],
+      {
+        encoding: 'utf8',
+      },
+    );
+  } catch {
+    return '';
+  }
+}
+
+test('first run: no key -> dialog -> canary key -> runner ready with it, and the key leaks nowhere', async ({
+  page,
+}) => {
+  host = await launchHost(standInStackYaml({ serverPort: await freePort() }));
+  const dash = new DashboardPage(page);
+  const keys = new KeysPage(page);
+  await dash.open(host.url);
+  await dash.startAll();
+
+  // The runner waits for its key instead of crash-looping, and the dialog asks for it.
+  await keys.expectDialog('Anthropic API key');
+  await dash.expectState('agent-runner', 'needs-key');
+  await dash.expectState('stigmer-server', 'ready');
+  await expect(keys.field()).toBeFocused();
+  await expect(keys.field()).toHaveAttribute('type', 'password');
+
+  // A key of the wrong provider is explained, and nothing is sent.
+  await keys.fill('sk-proj-this-is-an-openai-key-0000000000000000');
+  await expect(keys.formatMessage()).toContainText('sk-ant-');
+
+  const canary = canaryKey('first');
+  await keys.fill(canary);
+  expect(await keys.toggleShow()).toBe(true);
+  expect(await keys.toggleShow()).toBe(false);
+  await expect(keys.rememberBox()).toBeEnabled();
+  await keys.setRemember(true);
+  await keys.save();
+  await keys.expectNoDialog();
+
+  await dash.expectState('agent-runner', 'ready');
+  const runnerPid = await dash.pid('agent-runner');
+  const serverPid = await dash.pid('stigmer-server');
+
+  // The stand-in proves which key it received by a hash it prints, never the value.
+  const runnerLog = join(host.userDataDir, 'logs', 'agent-runner.log');
+  await expect
+    .poll(async () =>
+      (await readFile(runnerLog, 'utf8').catch(() => '')).includes(
+        `key-check ANTHROPIC_API_KEY ${shortHash(canary)}`,
+      ),
+    )
+    .toBe(true);
+
+  // Keys view: metadata only, the keychain named, the entry really in the Secret Service.
+  await keys.openView();
+  await expect(keys.cardField('ANTHROPIC_API_KEY', 'keychain')).toContainText('Secret Service');
+  expect(await keys.source('ANTHROPIC_API_KEY')).toBe('keychain');
+  expect(await keys.fingerprint('ANTHROPIC_API_KEY')).toMatch(/^fp:[0-9a-f]{12}$/);
+  expect(keychainLookup('ANTHROPIC_API_KEY')).toBe(canary);
+
+  // Canary sweep.
+  expect(await readFile(`/proc/${runnerPid}/environ`, 'utf8')).toContain(
+    `ANTHROPIC_API_KEY=${canary}`,
+  );
+  expect(await readFile(`/proc/${runnerPid}/cmdline`, 'utf8')).not.toContain(canary);
+  expect(await readFile(`/proc/${serverPid}/environ`, 'utf8')).not.toContain(canary);
+  expect(await readFile(`/proc/${host.process.pid}/environ`, 'utf8')).not.toContain(canary);
+  expect(await filesContaining(host.userDataDir, canary)).toEqual([]);
+  expect(host.output.join('\n')).not.toContain(canary);
+  expect(await page.content()).not.toContain(canary);
+  const inputs = await page
+    .locator('input')
+    .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+  expect(inputs.join('\n')).not.toContain(canary);
+  const heap = await heapSnapshotAfterGc(page);
+  expect(heap).toContain('ANTHROPIC_API_KEY'); // the snapshot is real: the key's name is there
+  expect(heap.includes(canary), 'canary in the renderer heap after GC').toBe(false);
+
+  // Delete: from memory and from the keychain, after a confirmation.
+  await keys.delete('ANTHROPIC_API_KEY');
+  await expect(keys.cardField('ANTHROPIC_API_KEY', 'status')).toContainText(/not set/i);
+  expect(keychainLookup('ANTHROPIC_API_KEY')).toBe('');
+});
