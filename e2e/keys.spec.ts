@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DashboardPage } from './pages/dashboard.page';
 import { KeysPage } from './pages/keys.page';
 import { canaryKey, filesContaining, heapSnapshotAfterGc } from './support/canary';
@@ -103,5 +103,75 @@ test('first run: no key -> dialog -> canary key -> runner ready with it, and the
   // Delete: from memory and from the keychain, after a confirmation.
   await keys.delete('ANTHROPIC_API_KEY');
   await expect(keys.cardField('ANTHROPIC_API_KEY', 'status')).toContainText(/not set/i);
+  expect(keychainLookup('ANTHROPIC_API_KEY')).toBe('');
+});
+
+test('rotate: only the runner restarts; a key the runner rejects is rolled back and the user told', async ({
+  page,
+}) => {
+  host = await launchHost(standInStackYaml({ serverPort: await freePort() }));
+  const dash = new DashboardPage(page);
+  const keys = new KeysPage(page);
+  await dash.open(host.url);
+  await dash.startAll();
+  const first = canaryKey('first');
+  await keys.expectDialog('Anthropic API key');
+  await keys.enterKey(first, { remember: true });
+  await dash.expectState('agent-runner', 'ready');
+  const serverPid = await dash.pid('stigmer-server');
+  const runnerPid1 = await dash.pid('agent-runner');
+  const runnerLog = join(host.userDataDir, 'logs', 'agent-runner.log');
+  const logHas = async (value: string) =>
+    (await readFile(runnerLog, 'utf8').catch(() => '')).includes(
+      `key-check ANTHROPIC_API_KEY ${shortHash(value)}`,
+    );
+
+  // Rotate to a second good key.
+  const second = canaryKey('second');
+  await keys.openView();
+  const fp1 = await keys.fingerprint('ANTHROPIC_API_KEY');
+  await keys.rotate('ANTHROPIC_API_KEY');
+  await keys.expectDialog('Rotate Anthropic API key');
+  await keys.enterKey(second);
+  const notice = page.locator('[data-field="rotation-notice"]');
+  await expect(notice).toHaveAttribute('data-outcome', 'rotated');
+  await expect(notice).toContainText('ANTHROPIC_API_KEY rotated');
+  await expect.poll(() => logHas(second)).toBe(true);
+  const fp2 = await keys.fingerprint('ANTHROPIC_API_KEY');
+  expect(fp2).not.toBe(fp1);
+  expect(keychainLookup('ANTHROPIC_API_KEY')).toBe(second);
+  await keys.openServices();
+  await dash.expectState('agent-runner', 'ready');
+  const runnerPid2 = await dash.pid('agent-runner');
+  expect(runnerPid2).not.toBe(runnerPid1);
+  expect(await dash.pid('stigmer-server'), 'the server did not restart').toBe(serverPid);
+
+  // Rotate to a key the runner rejects: it goes back to the second key and says so.
+  const rejected = `sk-ant-reject-${canaryKey('third').slice(7)}`;
+  await keys.openView();
+  await keys.rotate('ANTHROPIC_API_KEY');
+  await keys.enterKey(rejected);
+  await expect(notice).toHaveAttribute('data-outcome', 'rolled-back');
+  await expect(notice).toContainText('did not come up with the new ANTHROPIC_API_KEY');
+  await expect(notice).toContainText('invalid x-api-key');
+  await expect(notice).toContainText('previous key is back');
+  expect(await keys.fingerprint('ANTHROPIC_API_KEY')).toBe(fp2);
+  expect(keychainLookup('ANTHROPIC_API_KEY')).toBe(second);
+  await keys.openServices();
+  await dash.expectState('agent-runner', 'ready');
+  const runnerPid3 = await dash.pid('agent-runner');
+  expect(await readFile(`/proc/${runnerPid3}/environ`, 'utf8')).toContain(
+    `ANTHROPIC_API_KEY=${second}`,
+  );
+  expect(await dash.pid('stigmer-server')).toBe(serverPid);
+
+  for (const value of [first, second, rejected]) {
+    expect(await filesContaining(host.userDataDir, value)).toEqual([]);
+    expect(await page.content()).not.toContain(value);
+    expect(host.output.join('\n')).not.toContain(value);
+  }
+  await keys.openView();
+  await page.screenshot({ path: resolve('docs/keys-rollback.png') });
+  await keys.delete('ANTHROPIC_API_KEY');
   expect(keychainLookup('ANTHROPIC_API_KEY')).toBe('');
 });

@@ -4,6 +4,7 @@ import { useSecrets } from './stores/secrets';
 import { ServicesView } from './features/services/services-view';
 import { KeysView } from './features/secrets/keys-view';
 import { KeyDialog } from './features/secrets/key-dialog';
+import { RotationNotice } from './features/secrets/rotation-notice';
 
 type View = 'services' | 'keys';
 
@@ -55,7 +56,10 @@ export function App() {
           </button>
         ))}
       </nav>
-      <main className="view">{view === 'keys' ? <KeysView /> : <ServicesView />}</main>
+      <main className="view">
+        <RotationNotice />
+        {view === 'keys' ? <KeysView /> : <ServicesView />}
+      </main>
       <KeyDialog />
     </div>
   );

@@ -7,6 +7,7 @@ import type { Handlers } from '../ipc/router';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
 import { LogPipeline } from './logs';
 import { AlwaysGrant, SecretStore, openKeychain } from './secrets';
+import { rotateKey } from './key-rotation';
 import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
 import { StackLoader } from './stack';
 import { Supervisor } from './supervisor';
@@ -138,6 +139,16 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       // Services waiting for this key start now; the window follows them through events.
       void supervisor.startWaiting().catch(() => undefined);
       return keysSnapshot();
+    },
+    'secrets:rotate': async ({ name, value, remember, requireTouchId }) => {
+      checkKeyInput(name, value);
+      const result = await rotateKey(
+        { secrets, supervisor, spec: loaded.spec },
+        name,
+        Buffer.from(value, 'utf8'),
+        { remember, requireTouchId },
+      );
+      return { ...result, keys: keysSnapshot() };
     },
     'secrets:delete': async ({ name }) => {
       await secrets.delete(name);

@@ -32,6 +32,7 @@ function recordingHandlers(calls: string[]): Handlers {
     'secrets:snapshot': reply('secrets:snapshot') as never,
     'secrets:set': reply('secrets:set') as never,
     'secrets:delete': reply('secrets:delete') as never,
+    'secrets:rotate': reply('secrets:rotate') as never,
     'secrets:lock': reply('secrets:lock') as never,
     'services:restart': async (args) => {
       if (args.name === 'nope') throw new UserError('not-found', 'There is no service "nope".');

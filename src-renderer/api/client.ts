@@ -42,6 +42,8 @@ export const api = {
   /** Sends the value to main once; it never comes back (only metadata does). */
   setSecret: (name: string, value: string, remember: boolean, requireTouchId: boolean) =>
     invoke('secrets:set', { name, value, remember, requireTouchId }),
+  rotateSecret: (name: string, value: string, remember: boolean, requireTouchId: boolean) =>
+    invoke('secrets:rotate', { name, value, remember, requireTouchId }),
   deleteSecret: (name: string) => invoke('secrets:delete', { name }),
   lockSecrets: () => invoke('secrets:lock', undefined),
   onSecretsChanged: (listener: (s: EventPayload<'secrets:changed'>) => void) =>

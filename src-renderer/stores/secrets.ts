@@ -28,6 +28,11 @@ interface SecretsState {
   closeDialog(): void;
   /** Sends a value to main once (the value is passed through, never kept); rejects with advice. */
   save(name: string, value: string, remember: boolean, requireTouchId: boolean): Promise<void>;
+  /** Rotation: main tries the new key on its services and keeps it only if they come up. */
+  rotate(name: string, value: string, remember: boolean, requireTouchId: boolean): Promise<void>;
+  /** The outcome of the last rotation, shown until dismissed. */
+  notice: { kind: 'ok' | 'warn'; text: string } | null;
+  dismissNotice(): void;
   remove(name: string): Promise<void>;
   lock(): Promise<void>;
   dismissError(): void;
@@ -99,6 +104,25 @@ export const useSecrets = create<SecretsState>((set, get) => {
         });
       }
     },
+    async rotate(name, value, remember, requireTouchId) {
+      const key: SecretPendingKey = `key:${name}`;
+      set((s) => ({ pending: { ...s.pending, [key]: 'Rotating…' }, notice: null }));
+      try {
+        const result = await api.rotateSecret(name, value, remember, requireTouchId);
+        accept(result.keys);
+        set({
+          notice: { kind: result.outcome === 'rotated' ? 'ok' : 'warn', text: result.message },
+        });
+      } finally {
+        set((s) => {
+          const pending = { ...s.pending };
+          delete pending[key];
+          return { pending };
+        });
+      }
+    },
+    notice: null,
+    dismissNotice: () => set({ notice: null }),
     remove: (name) =>
       run(`key:${name}`, 'Deleting…', async () => accept(await api.deleteSecret(name))),
     lock: () => run('lock', 'Locking…', async () => accept(await api.lockSecrets())),

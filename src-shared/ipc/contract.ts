@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SecretsSnapshot } from '../model/secret';
+import type { RotationResult, SecretsSnapshot } from '../model/secret';
 import type { StackSnapshot } from '../model/service';
 
 /** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
@@ -54,6 +54,17 @@ export const invokeChannels = {
       })
       .strict(),
     result: returns<SecretsSnapshot>(),
+  },
+  'secrets:rotate': {
+    args: z
+      .object({
+        name: keyName,
+        value: keyValue,
+        remember: z.boolean(),
+        requireTouchId: z.boolean(),
+      })
+      .strict(),
+    result: returns<RotationResult>(),
   },
   'secrets:delete': {
     args: z.object({ name: keyName }).strict(),

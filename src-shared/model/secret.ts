@@ -35,3 +35,13 @@ export interface SecretsSnapshot {
   /** The services that receive each key (shown in the dialog: "only passed to …"). */
   consumers: Record<string, string[]>;
 }
+
+/** What a rotation did: stored the new key, or put the previous one back (and why). */
+export interface RotationResult {
+  outcome: 'rotated' | 'rolled-back';
+  /** The services that were restarted for it. */
+  services: string[];
+  /** Advice for the user: what happened, why, and the state now. */
+  message: string;
+  keys: SecretsSnapshot;
+}

@@ -25,6 +25,7 @@ export {
 } from './keychain';
 export {
   SecretStore,
+  type KeyTrial,
   type SecretChange,
   type SecretStoreOptions,
   type SetOptions,

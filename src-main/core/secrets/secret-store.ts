@@ -6,6 +6,12 @@ import type { SecretEvent, SecretEventType, SecretInfo, SecretSource } from './t
 import type { UnlockGate } from './unlock-gate';
 import { Vault, type VaultInfo } from './vault';
 
+/** A new value on trial in the vault (see `SecretStore.trial`). */
+export interface KeyTrial {
+  commit(options: SetOptions): Promise<SecretChange>;
+  rollback(): void;
+}
+
 /** Options for `SecretStore.open`. */
 export interface SecretStoreOptions {
   userDataDir: string;
@@ -141,6 +147,36 @@ export class SecretStore {
     }
     this.changed();
     return 'ok';
+  }
+
+  /**
+   * Puts `value` in the vault for a trial (rotation) without touching the keychain or the
+   * metadata; `commit` stores it for good, `rollback` puts the previous value back.
+   */
+  async trial(name: string, value: Buffer): Promise<KeyTrial> {
+    checkName(name);
+    await this.resolve(name);
+    const previous = this.vault.has(name)
+      ? {
+          bytes: this.vault.withBytes(name, (b) => Buffer.from(b))!,
+          source: this.vault.info(name).source ?? 'session',
+        }
+      : null;
+    this.vault.set(name, value, 'session');
+    this.changed();
+    return {
+      commit: async (options) => {
+        const next = this.vault.withBytes(name, (b) => Buffer.from(b));
+        previous?.bytes.fill(0);
+        if (!next) throw new Error(`${name} was removed during the rotation.`);
+        return this.set(name, next, options);
+      },
+      rollback: () => {
+        if (previous) this.vault.set(name, previous.bytes, previous.source);
+        else this.vault.delete(name);
+        this.changed();
+      },
+    };
   }
 
   /** Delivers the value to `fn` (see `Vault.withValue`), restarting its idle countdown. */

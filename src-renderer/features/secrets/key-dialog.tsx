@@ -18,7 +18,7 @@ function KeyForm({ dialog }: { dialog: KeyDialogState }) {
   const meta = keyMeta(name);
   const snapshot = useSecrets((s) => s.snapshot);
   const saving = useSecrets((s) => s.pending[`key:${name}`] !== undefined);
-  const { save, closeDialog } = useSecrets.getState();
+  const { save, rotate, closeDialog } = useSecrets.getState();
   const info = snapshot?.keys.find((k) => k.name === name);
   const keychain = snapshot?.keychain ?? { backend: 'none', available: false, reason: null };
   const touchId = snapshot?.touchIdAvailable ?? false;
@@ -64,7 +64,8 @@ function KeyForm({ dialog }: { dialog: KeyDialogState }) {
     }
     setServerError(null);
     try {
-      await save(name, value, remember && keychain.available, remember && requireTouchId);
+      const send = mode === 'rotate' ? rotate : save;
+      await send(name, value, remember && keychain.available, remember && requireTouchId);
     } catch (error) {
       // Keep what was typed: the user fixes the cause and saves again.
       setServerError(error instanceof Error ? error.message : String(error));
