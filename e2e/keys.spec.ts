@@ -175,3 +175,50 @@ test('rotate: only the runner restarts; a key the runner rejects is rolled back 
   await keys.delete('ANTHROPIC_API_KEY');
   expect(keychainLookup('ANTHROPIC_API_KEY')).toBe('');
 });
+
+test('Lock keys forgets a session key: the next restart asks again; the idle setting is validated', async ({
+  page,
+}) => {
+  host = await launchHost(standInStackYaml({ serverPort: await freePort() }));
+  const dash = new DashboardPage(page);
+  const keys = new KeysPage(page);
+  await dash.open(host.url);
+  await dash.startAll();
+  await keys.expectDialog('Anthropic API key');
+  await keys.enterKey(canaryKey('lock'), { remember: false });
+  await dash.expectState('agent-runner', 'ready');
+
+  await keys.openView();
+  expect(await keys.source('ANTHROPIC_API_KEY')).toBe('session');
+  await keys.lock();
+  await expect(page.getByRole('button', { name: 'Lock keys' })).toBeDisabled();
+
+  // The running runner keeps its environment; a restart needs the key again and asks for it.
+  await keys.openServices();
+  await dash.expectState('agent-runner', 'ready');
+  await page.getByRole('button', { name: 'Restart Agent runner' }).click();
+  await keys.expectDialog('Anthropic API key');
+  await dash.expectState('agent-runner', 'needs-key');
+  await keys.cancel();
+  await keys.expectNoDialog();
+  await expect(keys.enterKeyButton('agent-runner')).toBeVisible();
+
+  // Settings: a bad value is explained and kept in the field; a good one persists.
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('button', { name: 'Settings' })
+    .click();
+  const idle = page.getByLabel('Forget keys from memory after this many idle minutes');
+  await expect(idle).toHaveValue('10');
+  await idle.fill('5000');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('at most 1440');
+  await expect(idle).toHaveValue('5000');
+  await idle.fill('15');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Forget keys from memory after this many idle minutes')).toHaveValue(
+    '15',
+  );
+});

@@ -5,18 +5,21 @@ import { ServicesView } from './features/services/services-view';
 import { KeysView } from './features/secrets/keys-view';
 import { KeyDialog } from './features/secrets/key-dialog';
 import { RotationNotice } from './features/secrets/rotation-notice';
+import { SettingsView } from './features/settings/settings-view';
 
-type View = 'services' | 'keys';
+type View = 'services' | 'keys' | 'settings';
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'services', label: 'Services' },
   { id: 'keys', label: 'Keys' },
+  { id: 'settings', label: 'Settings' },
 ];
 const VIEW_STORAGE = 'stigmer.view';
 
 function initialView(): View {
   try {
-    return localStorage.getItem(VIEW_STORAGE) === 'keys' ? 'keys' : 'services';
+    const saved = localStorage.getItem(VIEW_STORAGE);
+    return VIEWS.find((v) => v.id === saved)?.id ?? 'services';
   } catch {
     return 'services';
   }
@@ -58,7 +61,7 @@ export function App() {
       </nav>
       <main className="view">
         <RotationNotice />
-        {view === 'keys' ? <KeysView /> : <ServicesView />}
+        {view === 'keys' ? <KeysView /> : view === 'settings' ? <SettingsView /> : <ServicesView />}
       </main>
       <KeyDialog />
     </div>

@@ -8,6 +8,7 @@ import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-co
 import { LogPipeline } from './logs';
 import { AlwaysGrant, SecretStore, openKeychain } from './secrets';
 import { rotateKey } from './key-rotation';
+import { SettingsStore } from './settings-store';
 import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
 import { StackLoader } from './stack';
 import { Supervisor } from './supervisor';
@@ -33,7 +34,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const keychain = options.keychain ?? (await openKeychain({ platform: process.platform }));
   const gate = options.gate ?? new AlwaysGrant();
   const touchIdAvailable = gate.kind === 'touch-id' && (await gate.available());
+  const settings = new SettingsStore(options.userDataDir);
+  const applySettings = (s: { keyIdleMinutes: number }) =>
+    secrets.setIdleMs(s.keyIdleMinutes === 0 ? Infinity : s.keyIdleMinutes * 60_000);
   const secrets = await SecretStore.open({ userDataDir: options.userDataDir, keychain, gate });
+  applySettings(await settings.load());
   await adoptEnvironmentKeys(secrets, options.env);
   secrets.startIdleEviction();
   const supervisor = new Supervisor({ runDir, prepareEnv: keyInjector(secrets) });
@@ -132,6 +137,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'services:start': ({ name }) => core.startService(name, 'window'),
     'services:stop': ({ name }) => core.stopService(name, 'window'),
     'services:restart': ({ name }) => core.restartService(name, 'window'),
+    'settings:get': async () => settings.get(),
+    'settings:set': async (change) => {
+      const next = await settings.update(change);
+      applySettings(next);
+      return next;
+    },
     'secrets:snapshot': async () => keysSnapshot(),
     'secrets:set': async ({ name, value, remember, requireTouchId }) => {
       checkKeyInput(name, value);

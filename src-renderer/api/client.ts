@@ -42,6 +42,8 @@ export const api = {
   /** Sends the value to main once; it never comes back (only metadata does). */
   setSecret: (name: string, value: string, remember: boolean, requireTouchId: boolean) =>
     invoke('secrets:set', { name, value, remember, requireTouchId }),
+  getSettings: () => invoke('settings:get', undefined),
+  setSettings: (change: InvokeArgs<'settings:set'>) => invoke('settings:set', change),
   rotateSecret: (name: string, value: string, remember: boolean, requireTouchId: boolean) =>
     invoke('secrets:rotate', { name, value, remember, requireTouchId }),
   deleteSecret: (name: string) => invoke('secrets:delete', { name }),

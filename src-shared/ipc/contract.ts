@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RotationResult, SecretsSnapshot } from '../model/secret';
 import type { StackSnapshot } from '../model/service';
+import { settingsSchema, type Settings } from '../model/settings';
 
 /** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
 function returns<T>(): T {
@@ -43,6 +44,11 @@ export const invokeChannels = {
   'services:start': { args: byName, result: returns<StackSnapshot>() },
   'services:stop': { args: byName, result: returns<StackSnapshot>() },
   'services:restart': { args: byName, result: returns<StackSnapshot>() },
+  'settings:get': { args: none, result: returns<Settings>() },
+  'settings:set': {
+    args: settingsSchema.partial(),
+    result: returns<Settings>(),
+  },
   'secrets:snapshot': { args: none, result: returns<SecretsSnapshot>() },
   'secrets:set': {
     args: z
