@@ -1,7 +1,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Notification, app, ipcMain, net, protocol, session, shell } from 'electron';
-import { INVOKE_CHANNELS } from '../../src-shared/ipc/contract';
+import {
+  Notification,
+  app,
+  ipcMain,
+  net,
+  protocol,
+  session,
+  shell,
+  systemPreferences,
+} from 'electron';
+import { INVOKE_CHANNELS, type EventPayload } from '../../src-shared/ipc/contract';
 import { createAppCore } from '../core/app-core';
 import type { AppCore } from '../core/app-core-types';
 import { createRouter } from '../ipc/router';
@@ -9,6 +18,7 @@ import { APP_SCHEME_PRIVILEGES, serveAppProtocol } from './app-protocol';
 import { RENDERER_URL } from './app-url';
 import { createQuitFlow } from './quit-flow';
 import { applySecurity, isTrustedSenderUrl } from './security';
+import { createTouchIdGate } from './touch-id';
 import { createStackTray } from './tray';
 import type { TrayActions } from './tray-model';
 import { createDashboard } from './windows';
@@ -82,6 +92,8 @@ if (!app.requestSingleInstanceLock()) {
         nodeExecutable: process.execPath,
         nodeEnv: { ELECTRON_RUN_AS_NODE: '1' },
         homeDir: app.getPath('home'),
+        // Touch ID before a remembered key leaves the keychain (macOS); elsewhere always grants.
+        gate: createTouchIdGate(systemPreferences, process.platform),
       });
       const live = core;
 
@@ -108,13 +120,28 @@ if (!app.requestSingleInstanceLock()) {
         stop: (name) => void live.stopService(name, 'tray').catch(report(`Stop ${name}`)),
         restart: (name) => void live.restartService(name, 'tray').catch(report(`Restart ${name}`)),
         openDashboard: () => dashboard.show(),
+        // The renderer opens the key dialog by itself while a key is needed, so showing the
+        // window is enough here. Follow-up: a `ui:open-key-dialog` event channel (contract) so
+        // the tray can open the dialog for a given key, which Rotate needs to skip a click.
+        enterKey: () => dashboard.show(),
+        rotateKey: () => dashboard.show(),
+        lockKeys: () => void live.handlers['secrets:lock'](undefined).catch(report('Lock keys')),
         quit: () => app.quit(), // -> before-quit -> quitFlow stops the stack first
       };
-      const tray = createStackTray(live.snapshot(), { iconDir: resourcesDir, actions });
+      // Keys state for the tray; without it the tray still works, its key items disabled.
+      const keys = await live.handlers['secrets:snapshot'](undefined).catch((error: unknown) => {
+        log(`Reading keys failed: ${errorMessage(error)}`);
+        return null;
+      });
+      const tray = createStackTray(live.snapshot(), { iconDir: resourcesDir, actions }, keys);
 
       live.onEvent((channel, payload) => {
         dashboard.send(channel, payload);
         if (channel === 'services:changed') tray.update(live.snapshot());
+        // The listener is generic in the channel, so the check does not narrow the payload.
+        if (channel === 'secrets:changed') {
+          tray.updateKeys(payload as EventPayload<'secrets:changed'>);
+        }
       });
 
       // Started at login with --hidden: stay in the tray. Otherwise the user launched us and

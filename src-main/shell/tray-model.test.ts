@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
+import type { SecretInfo, SecretsSnapshot } from '../../src-shared/model/secret';
 import {
   stackStateOf,
   type ServiceState,
@@ -11,8 +12,11 @@ import {
   formatUptime,
   trayIconFile,
   trayIconFor,
+  trayHeaderFor,
+  trayKeysFor,
   trayMenuFor,
   type TrayActions,
+  type TrayKeys,
 } from './tray-model';
 
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -61,6 +65,9 @@ function fakeActions() {
     stop: vi.fn<(name: string) => void>(),
     restart: vi.fn<(name: string) => void>(),
     openDashboard: vi.fn<() => void>(),
+    enterKey: vi.fn<(name: string) => void>(),
+    rotateKey: vi.fn<(name: string) => void>(),
+    lockKeys: vi.fn<() => void>(),
     quit: vi.fn<() => void>(),
   } satisfies TrayActions;
 }
@@ -156,6 +163,8 @@ describe('trayMenuFor', () => {
       '● agent-runner   ready · 2h 14m · 1 restart',
       '-separator',
       'Stop all',
+      'Rotate Anthropic key…',
+      'Lock keys',
       '-separator',
       'Open dashboard…',
       'Quit Stigmer Local',
@@ -259,7 +268,7 @@ describe('trayMenuFor', () => {
     expect(actions.openDashboard).toHaveBeenCalledTimes(1);
   });
 
-  it('key needed: header says so and the first item opens the dashboard', () => {
+  it('keyNeeded shorthand: header says so and the first item asks for the Anthropic key', () => {
     const actions = fakeActions();
     const items = trayMenuFor(snapshot([server('ready'), runner('stopped')]), actions, {
       keyNeeded: true,
@@ -268,13 +277,162 @@ describe('trayMenuFor', () => {
     expect(items[0]?.label).toBe('Stigmer Local — Anthropic key needed');
     expect(items[1]?.label).toBe('Enter Anthropic key…');
     click(byId(items, 'enter-key'));
-    expect(actions.openDashboard).toHaveBeenCalledTimes(1);
+    expect(actions.enterKey).toHaveBeenCalledWith('ANTHROPIC_API_KEY');
   });
 
   it('no services: a disabled placeholder and a disabled Start all', () => {
     const items = trayMenuFor(snapshot([]), fakeActions(), { now: NOW });
     expect(labels(items)).toContain('No services defined');
     expect(byId(items, 'start-all').enabled).toBe(false);
+  });
+});
+
+function keys(extra: Partial<TrayKeys> = {}): TrayKeys {
+  return { needed: [], anthropicSet: false, anyLoaded: false, ...extra };
+}
+
+describe('trayMenuFor: keys', () => {
+  const running = () => snapshot([server('ready'), runner('ready')]);
+  const waiting = () => snapshot([server('ready'), runner('needs-key')]);
+
+  it('Anthropic key needed: amber icon, header, first item enters that key', () => {
+    const actions = fakeActions();
+    const opts = { keys: keys({ needed: ['ANTHROPIC_API_KEY'] }), now: NOW };
+    const items = trayMenuFor(waiting(), actions, opts);
+    expect(trayIconFor(waiting(), opts)).toBe('degraded');
+    expect(trayHeaderFor(waiting(), opts)).toBe('Stigmer Local — Anthropic key needed');
+    expect(labels(items).slice(0, 3)).toEqual([
+      'Stigmer Local — Anthropic key needed',
+      'Enter Anthropic key…',
+      '-separator',
+    ]);
+    expect(byId(items, 'header').enabled).toBe(false);
+    click(byId(items, 'enter-key'));
+    expect(actions.enterKey).toHaveBeenCalledWith('ANTHROPIC_API_KEY');
+    expect(actions.openDashboard).not.toHaveBeenCalled();
+    // Nothing set, nothing loaded: rotate and lock are shown but disabled.
+    expect(byId(items, 'rotate-key').enabled).toBe(false);
+    expect(byId(items, 'lock-keys').enabled).toBe(false);
+  });
+
+  it('another key needed: named by its variable, and the first needed key is asked for', () => {
+    const actions = fakeActions();
+    const items = trayMenuFor(waiting(), actions, {
+      keys: keys({ needed: ['OPENAI_API_KEY', 'CURSOR_API_KEY'], anthropicSet: true }),
+      now: NOW,
+    });
+    expect(byId(items, 'header').label).toBe('Stigmer Local — OPENAI_API_KEY needed');
+    expect(byId(items, 'enter-key').label).toBe('Enter OPENAI_API_KEY…');
+    click(byId(items, 'enter-key'));
+    expect(actions.enterKey).toHaveBeenCalledWith('OPENAI_API_KEY');
+    expect(byId(items, 'rotate-key').enabled).toBe(true);
+  });
+
+  it('escapes the key name for GTK mnemonics on Linux', () => {
+    const items = trayMenuFor(waiting(), fakeActions(), {
+      keys: keys({ needed: ['OPENAI_API_KEY'] }),
+      platform: 'linux',
+      now: NOW,
+    });
+    expect(byId(items, 'enter-key').label).toBe('Enter OPENAI__API__KEY…');
+  });
+
+  it('nothing needed: no enter item, normal header; rotate and lock follow set/loaded', () => {
+    const actions = fakeActions();
+    const items = trayMenuFor(running(), actions, {
+      keys: keys({ anthropicSet: true, anyLoaded: true }),
+      now: NOW,
+    });
+    expect(items.some((i) => i.id === 'enter-key')).toBe(false);
+    expect(byId(items, 'header').label).toBe('Stigmer Local — Running (2 of 2 ready)');
+    expect(labels(items).slice(-6)).toEqual([
+      'Stop all',
+      'Rotate Anthropic key…',
+      'Lock keys',
+      '-separator',
+      'Open dashboard…',
+      'Quit Stigmer Local',
+    ]);
+    expect(byId(items, 'rotate-key').enabled).toBe(true);
+    expect(byId(items, 'lock-keys').enabled).toBe(true);
+    click(byId(items, 'rotate-key'));
+    expect(actions.rotateKey).toHaveBeenCalledWith('ANTHROPIC_API_KEY');
+    click(byId(items, 'lock-keys'));
+    expect(actions.lockKeys).toHaveBeenCalledTimes(1);
+    expect(actions.enterKey).not.toHaveBeenCalled();
+  });
+
+  it('remembered in the keychain but not loaded: rotate enabled, lock disabled', () => {
+    const items = trayMenuFor(running(), fakeActions(), {
+      keys: keys({ anthropicSet: true, anyLoaded: false }),
+      now: NOW,
+    });
+    expect(byId(items, 'rotate-key').enabled).toBe(true);
+    expect(byId(items, 'lock-keys').enabled).toBe(false);
+  });
+
+  it('only another key loaded: lock enabled, rotate (Anthropic) disabled', () => {
+    const items = trayMenuFor(running(), fakeActions(), {
+      keys: keys({ anthropicSet: false, anyLoaded: true }),
+      now: NOW,
+    });
+    expect(byId(items, 'rotate-key').enabled).toBe(false);
+    expect(byId(items, 'lock-keys').enabled).toBe(true);
+  });
+
+  it('sits after Start all when the stack is stopped', () => {
+    const items = trayMenuFor(snapshot([server('stopped')]), fakeActions(), { now: NOW });
+    const ids = items.map((i) => i.id);
+    expect(ids.indexOf('rotate-key')).toBe(ids.indexOf('start-all') + 1);
+    expect(ids.indexOf('lock-keys')).toBe(ids.indexOf('start-all') + 2);
+  });
+});
+
+describe('trayKeysFor', () => {
+  function info(name: string, extra: Partial<SecretInfo> = {}): SecretInfo {
+    return {
+      name,
+      required: name === 'ANTHROPIC_API_KEY',
+      set: false,
+      loaded: false,
+      source: null,
+      fingerprint: null,
+      updatedAt: null,
+      remembered: false,
+      requireTouchId: false,
+      ...extra,
+    };
+  }
+  function secrets(list: SecretInfo[], needed: string[] = []): SecretsSnapshot {
+    return {
+      keys: list,
+      keychain: { backend: 'none', available: false, reason: null },
+      touchIdAvailable: false,
+      needed,
+      consumers: {},
+    };
+  }
+
+  it('nothing set: the needed list passes through, nothing to rotate or lock', () => {
+    expect(
+      trayKeysFor(
+        secrets([info('ANTHROPIC_API_KEY'), info('OPENAI_API_KEY')], ['ANTHROPIC_API_KEY']),
+      ),
+    ).toEqual({ needed: ['ANTHROPIC_API_KEY'], anthropicSet: false, anyLoaded: false });
+  });
+
+  it('Anthropic remembered only: set but not loaded', () => {
+    const result = trayKeysFor(
+      secrets([info('ANTHROPIC_API_KEY', { set: true, remembered: true, source: 'keychain' })]),
+    );
+    expect(result).toEqual({ needed: [], anthropicSet: true, anyLoaded: false });
+  });
+
+  it('another key loaded: lockable, Anthropic still not rotatable', () => {
+    const result = trayKeysFor(
+      secrets([info('ANTHROPIC_API_KEY'), info('OPENAI_API_KEY', { set: true, loaded: true })]),
+    );
+    expect(result).toEqual({ needed: [], anthropicSet: false, anyLoaded: true });
   });
 });
 

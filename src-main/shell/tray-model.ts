@@ -1,4 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import type { SecretsSnapshot } from '../../src-shared/model/secret';
 import type { ServiceState, ServiceStatus, StackSnapshot } from '../../src-shared/model/service';
 import { formatUptime } from '../../src-shared/model/format';
 
@@ -8,10 +9,25 @@ import { formatUptime } from '../../src-shared/model/format';
 /** The five tray icon variants (one per stack state; a needed key shows as degraded). */
 export type TrayIconName = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed';
 
+/** The key that drives the tray's key items (the one agent-runner needs). */
+export const ANTHROPIC_KEY = 'ANTHROPIC_API_KEY';
+
+/** What the tray knows about keys (derived from the SecretsSnapshot by trayKeysFor). */
+export interface TrayKeys {
+  /** Required keys a service is waiting for, in the order to ask for them. */
+  needed: string[];
+  /** ANTHROPIC_API_KEY has a value (in memory or remembered in the keychain): it can be rotated. */
+  anthropicSet: boolean;
+  /** Some key is held in memory now: "Lock keys" has something to forget. */
+  anyLoaded: boolean;
+}
+
 /** Options shared by the icon and the menu. */
 export interface TrayOptions {
-  /** ANTHROPIC_API_KEY is missing, so agent-runner cannot start. */
+  /** Shorthand for `keys.needed = ['ANTHROPIC_API_KEY']` (agent-runner cannot start). */
   keyNeeded?: boolean;
+  /** The key state; without it the key items show disabled. */
+  keys?: TrayKeys;
   platform?: NodeJS.Platform;
   /** Epoch ms used for uptimes (injected so tests are deterministic). */
   now?: number;
@@ -25,13 +41,40 @@ export interface TrayActions {
   stop(name: string): void;
   restart(name: string): void;
   openDashboard(): void;
+  /** Lead the user to the dialog for a needed key. */
+  enterKey(name: string): void;
+  /** Lead the user to the dialog for a new value of a key that is set. */
+  rotateKey(name: string): void;
+  /** Forget every key held in memory now. */
+  lockKeys(): void;
   quit(): void;
+}
+
+/** The tray's view of the SecretsSnapshot (never values: only what is needed, set, loaded). */
+export function trayKeysFor(secrets: SecretsSnapshot): TrayKeys {
+  return {
+    needed: [...secrets.needed],
+    anthropicSet: secrets.keys.some((k) => k.name === ANTHROPIC_KEY && k.set),
+    anyLoaded: secrets.keys.some((k) => k.loaded),
+  };
+}
+
+/** The first key a service is waiting for, or null. */
+export function neededKeyOf(opts: TrayOptions): string | null {
+  const first = opts.keys?.needed[0];
+  if (first !== undefined) return first;
+  return opts.keyNeeded ? ANTHROPIC_KEY : null;
+}
+
+/** "Anthropic key" for ANTHROPIC_API_KEY; other keys by their variable name. */
+export function keyLabelOf(name: string): string {
+  return name === ANTHROPIC_KEY ? 'Anthropic key' : name;
 }
 
 /** Icon for the snapshot: amber when a key is needed, even if nothing has failed yet. */
 export function trayIconFor(snapshot: StackSnapshot, opts: TrayOptions = {}): TrayIconName {
   if (snapshot.state === 'failed') return 'failed';
-  if (opts.keyNeeded) return 'degraded';
+  if (neededKeyOf(opts) !== null) return 'degraded';
   return snapshot.state;
 }
 
@@ -97,7 +140,8 @@ function installed(snapshot: StackSnapshot): ServiceStatus[] {
 /** The disabled first line of the menu, also used as the tooltip. */
 export function trayHeaderFor(snapshot: StackSnapshot, opts: TrayOptions = {}): string {
   const prefix = 'Stigmer Local — ';
-  if (opts.keyNeeded) return `${prefix}Anthropic key needed`;
+  const needed = neededKeyOf(opts);
+  if (needed !== null) return `${prefix}${keyLabelOf(needed)} needed`;
   const present = installed(snapshot);
   const ready = present.filter((s) => s.state === 'ready').length;
   switch (snapshot.state) {
@@ -177,12 +221,13 @@ export function trayMenuFor(
       enabled: false,
     },
   ];
-  if (opts.keyNeeded) {
+  const needed = neededKeyOf(opts);
+  if (needed !== null) {
     // The key dialog lives in the dashboard; the tray only leads there.
     items.push({
       id: 'enter-key',
-      label: 'Enter Anthropic key…',
-      click: () => actions.openDashboard(),
+      label: escapeMenuLabel(`Enter ${keyLabelOf(needed)}…`, opts.platform),
+      click: () => actions.enterKey(needed),
     });
   }
   items.push({ type: 'separator' });
@@ -210,6 +255,18 @@ export function trayMenuFor(
     });
   }
   items.push(
+    {
+      id: 'rotate-key',
+      label: 'Rotate Anthropic key…',
+      enabled: opts.keys?.anthropicSet ?? false,
+      click: () => actions.rotateKey(ANTHROPIC_KEY),
+    },
+    {
+      id: 'lock-keys',
+      label: 'Lock keys',
+      enabled: opts.keys?.anyLoaded ?? false,
+      click: () => actions.lockKeys(),
+    },
     { type: 'separator' },
     {
       id: 'open-dashboard',

@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { Menu, Tray, nativeImage } from 'electron';
+import type { SecretsSnapshot } from '../../src-shared/model/secret';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import {
   trayHeaderFor,
   trayIconFile,
   trayIconFor,
+  trayKeysFor,
   trayMenuFor,
   type TrayActions,
   type TrayIconName,
+  type TrayKeys,
 } from './tray-model';
 
 /** What the tray needs: where the icons are and what the items do. */
@@ -17,14 +20,22 @@ export interface TrayOptions {
   platform?: NodeJS.Platform;
 }
 
-/** The live tray: call `update` with every snapshot (the services:changed payload). */
+/**
+ * The live tray: call `update` with every stack snapshot (the services:changed payload) and
+ * `updateKeys` with every keys snapshot (the secrets:changed payload); either rebuilds it.
+ */
 export interface StackTray {
-  update(snapshot: StackSnapshot, opts?: { keyNeeded?: boolean }): void;
+  update(snapshot: StackSnapshot): void;
+  updateKeys(secrets: SecretsSnapshot): void;
   destroy(): void;
 }
 
 /** Create the tray icon; icon, tooltip and menu are rebuilt from the pure model on each update. */
-export function createStackTray(initial: StackSnapshot, options: TrayOptions): StackTray {
+export function createStackTray(
+  initial: StackSnapshot,
+  options: TrayOptions,
+  initialKeys?: SecretsSnapshot | null,
+): StackTray {
   const platform = options.platform ?? process.platform;
   const images = new Map<TrayIconName, Electron.NativeImage>();
   const imageFor = (name: TrayIconName) => {
@@ -44,8 +55,12 @@ export function createStackTray(initial: StackSnapshot, options: TrayOptions): S
   // has no click event, the menu's "Open dashboard…" covers it.
   if (platform === 'win32') tray.on('click', () => options.actions.openDashboard());
 
-  const update: StackTray['update'] = (snapshot, opts = {}) => {
-    const model = { ...opts, platform, now: Date.now() };
+  let latest = initial;
+  let keys: TrayKeys | undefined = initialKeys ? trayKeysFor(initialKeys) : undefined;
+
+  const render = () => {
+    const snapshot = latest;
+    const model = { keys, platform, now: Date.now() };
     const icon = trayIconFor(snapshot, model);
     if (icon !== lastIcon) {
       tray.setImage(imageFor(icon));
@@ -56,20 +71,20 @@ export function createStackTray(initial: StackSnapshot, options: TrayOptions): S
     tray.setContextMenu(Menu.buildFromTemplate(trayMenuFor(snapshot, options.actions, model)));
   };
 
-  let latest = initial;
-  let latestOpts: { keyNeeded?: boolean } = {};
-  const render: StackTray['update'] = (snapshot, opts = {}) => {
-    latest = snapshot;
-    latestOpts = opts;
-    update(snapshot, opts);
-  };
   // Uptimes in the labels age without any services:changed event; refresh them each minute.
-  const ticker = setInterval(() => update(latest, latestOpts), 60_000);
+  const ticker = setInterval(render, 60_000);
   ticker.unref();
 
-  render(initial);
+  render();
   return {
-    update: render,
+    update: (snapshot) => {
+      latest = snapshot;
+      render();
+    },
+    updateKeys: (secrets) => {
+      keys = trayKeysFor(secrets);
+      render();
+    },
     destroy: () => {
       clearInterval(ticker);
       tray.destroy();
