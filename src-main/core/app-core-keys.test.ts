@@ -41,7 +41,7 @@ const stack = (port: number) => `services:
     command: ${JSON.stringify(process.execPath)}
     args: [${JSON.stringify(join(fixtures, 'stand-in-runner.mjs'))}]
     depends_on: [stigmer-server]
-    env: { STIGMER_BACKEND_ENDPOINT: "http://localhost:${port}" }
+    env: { STIGMER_BACKEND_ENDPOINT: "http://localhost:${port}", STAND_IN_LEAK_KEY: "1" }
     readiness: { log: "Worker ready, polling for tasks", timeout: 10s }
 `;
 
@@ -117,6 +117,10 @@ describe('keys through the app core', () => {
     await core.shutdown();
     const log = await readFile(join(dir, 'logs', 'agent-runner.log'), 'utf8');
     expect(log).toContain(`key-check ANTHROPIC_API_KEY ${hash}`);
+    // The runner printed its key (once whole, once split across two writes): redacted both times.
+    expect(log).toContain('calling Claude with key [redacted:ANTHROPIC_API_KEY]');
+    expect(log).toContain('retrying with [redacted:ANTHROPIC_API_KEY] now');
+    expect(log).not.toContain(canary.slice(10));
 
     const all = [...seen, JSON.stringify(snap), JSON.stringify(set)].join('\n');
     expect(all).not.toContain(canary);

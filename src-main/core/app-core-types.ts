@@ -28,6 +28,8 @@ export interface AppCoreOptions {
   keychain?: KeychainStore;
   /** Gate before a keychain value is released (Touch ID on macOS); default: always grant. */
   gate?: UnlockGate;
+  /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */
+  openPath?: (path: string) => Promise<boolean>;
 }
 
 /** What a host (Electron shell or browser host) gets from the core. */

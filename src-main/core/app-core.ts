@@ -8,6 +8,7 @@ import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-co
 import { LogPipeline } from './logs';
 import { AlwaysGrant, SecretStore, openKeychain } from './secrets';
 import { rotateKey } from './key-rotation';
+import { logTail } from './log-service';
 import { SettingsStore } from './settings-store';
 import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
 import { StackLoader } from './stack';
@@ -41,10 +42,15 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   applySettings(await settings.load());
   await adoptEnvironmentKeys(secrets, options.env);
   secrets.startIdleEviction();
-  const supervisor = new Supervisor({ runDir, prepareEnv: keyInjector(secrets) });
-  // Every byte a child prints goes to its rotating log file (and, later, the log viewer).
+  // Every byte a child prints goes to its rotating log file (and the log viewer), redacted.
   const logs = new LogPipeline({ logDir: options.logDir });
+  const supervisor = new Supervisor({
+    runDir,
+    prepareEnv: keyInjector(secrets),
+    redact: (line) => logs.redactLine(line),
+  });
   supervisor.onOutput((name, stream, chunk) => logs.write(name, stream, chunk));
+  const runStartedAt = Date.now();
   // Children left behind by a previous run that crashed are ours to stop, and only ours.
   await supervisor.reclaimOrphans();
 
@@ -71,7 +77,13 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       emit('secrets:changed', keys);
     }
   });
-  secrets.onChange(() => emit('secrets:changed', keysSnapshot()));
+  secrets.onChange(() => {
+    // Key values (and a rotated-out value) are redacted from every log sink from now on.
+    logs.setSecrets(secrets.redactionList());
+    emit('secrets:changed', keysSnapshot());
+  });
+  logs.setSecrets(secrets.redactionList());
+  logs.onBatch((lines, skipped) => emit('logs:lines', { lines, skipped }));
 
   const known = (name: string): void => {
     if (!supervisor.statuses().some((s) => s.name === name)) {
@@ -137,6 +149,15 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'services:start': ({ name }) => core.startService(name, 'window'),
     'services:stop': ({ name }) => core.stopService(name, 'window'),
     'services:restart': ({ name }) => core.restartService(name, 'window'),
+    'logs:tail': async ({ service, limit }) => {
+      const names = service ? [service] : loaded.spec.services.map((s) => s.name);
+      if (service) known(service);
+      return { lines: await logTail(logs, options.logDir, runStartedAt, names, limit) };
+    },
+    'logs:open-folder': async () => ({
+      path: options.logDir,
+      opened: options.openPath ? await options.openPath(options.logDir) : false,
+    }),
     'settings:get': async () => settings.get(),
     'settings:set': async (change) => {
       const next = await settings.update(change);

@@ -29,6 +29,8 @@ function recordingHandlers(calls: string[]): Handlers {
     'stack:reload': reply('stack:reload'),
     'services:start': reply('services:start'),
     'services:stop': reply('services:stop'),
+    'logs:tail': reply('logs:tail') as never,
+    'logs:open-folder': reply('logs:open-folder') as never,
     'settings:get': reply('settings:get') as never,
     'settings:set': reply('settings:set') as never,
     'secrets:snapshot': reply('secrets:snapshot') as never,

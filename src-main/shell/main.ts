@@ -92,6 +92,7 @@ if (!app.requestSingleInstanceLock()) {
         nodeExecutable: process.execPath,
         nodeEnv: { ELECTRON_RUN_AS_NODE: '1' },
         homeDir: app.getPath('home'),
+        openPath: async (dir) => (await shell.openPath(dir)) === '',
         // Touch ID before a remembered key leaves the keychain (macOS); elsewhere always grants.
         gate: createTouchIdGate(systemPreferences, process.platform),
       });

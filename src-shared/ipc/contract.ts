@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LogLine } from '../model/log';
 import type { RotationResult, SecretsSnapshot } from '../model/secret';
 import type { StackSnapshot } from '../model/service';
 import { settingsSchema, type Settings } from '../model/settings';
@@ -44,6 +45,15 @@ export const invokeChannels = {
   'services:start': { args: byName, result: returns<StackSnapshot>() },
   'services:stop': { args: byName, result: returns<StackSnapshot>() },
   'services:restart': { args: byName, result: returns<StackSnapshot>() },
+  /** The buffered tail of one service's log, or of all services merged by time (service null). */
+  'logs:tail': {
+    args: z
+      .object({ service: serviceName.nullable(), limit: z.number().int().min(1).max(100_000) })
+      .strict(),
+    result: returns<{ lines: LogLine[] }>(),
+  },
+  /** Opens the log folder in the system file manager where the host can; always says where it is. */
+  'logs:open-folder': { args: none, result: returns<{ path: string; opened: boolean }>() },
   'settings:get': { args: none, result: returns<Settings>() },
   'settings:set': {
     args: settingsSchema.partial(),
@@ -83,6 +93,8 @@ export const invokeChannels = {
 export const eventChannels = {
   'services:changed': returns<StackSnapshot>(),
   'secrets:changed': returns<SecretsSnapshot>(),
+  /** New log lines, batched (at most ~60 per second); `skipped` counts lines the live view missed. */
+  'logs:lines': returns<{ lines: LogLine[]; skipped: number }>(),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

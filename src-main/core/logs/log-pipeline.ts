@@ -111,6 +111,11 @@ export class LogPipeline {
   }
 
   /** The values to redact (the vault's current and, during a rotation, previous values). */
+  /** Redacts one line with the current secrets (for other places that keep output lines). */
+  redactLine(text: string): string {
+    return this.redactor.redact(text).text;
+  }
+
   setSecrets(list: readonly NamedSecret[]): void {
     this.redactor.setSecrets(list);
   }

@@ -46,6 +46,8 @@ export class SecretStore {
   private readonly eventListeners = new Set<(event: SecretEvent) => void>();
   private readonly pending = new Map<string, Promise<'ok' | 'missing' | 'denied'>>();
   private writing: Promise<void> = Promise.resolve();
+  /** Previous values of keys under rotation (zeroed when the rotation ends). */
+  private readonly previousValues = new Map<string, Buffer>();
 
   private constructor(
     private readonly options: SecretStoreOptions,
@@ -162,21 +164,39 @@ export class SecretStore {
           source: this.vault.info(name).source ?? 'session',
         }
       : null;
+    if (previous) this.previousValues.set(name, previous.bytes);
     this.vault.set(name, value, 'session');
     this.changed();
+    const done = () => this.previousValues.delete(name);
     return {
       commit: async (options) => {
         const next = this.vault.withBytes(name, (b) => Buffer.from(b));
+        done();
         previous?.bytes.fill(0);
         if (!next) throw new Error(`${name} was removed during the rotation.`);
         return this.set(name, next, options);
       },
       rollback: () => {
+        done();
         if (previous) this.vault.set(name, previous.bytes, previous.source);
         else this.vault.delete(name);
         this.changed();
       },
     };
+  }
+
+  /**
+   * The values to redact from service output: every key in the vault, plus the previous value
+   * of a key under rotation (the old child may still print it). Not a delivery: no event.
+   */
+  redactionList(): { name: string; value: string }[] {
+    const list: { name: string; value: string }[] = [];
+    for (const name of this.vault.names()) {
+      this.vault.withValue(name, (value) => list.push({ name, value }));
+    }
+    for (const [name, bytes] of this.previousValues)
+      list.push({ name, value: bytes.toString('utf8') });
+    return list;
   }
 
   /** Delivers the value to `fn` (see `Vault.withValue`), restarting its idle countdown. */

@@ -31,3 +31,16 @@ describe('LineTail', () => {
     expect(tail.snapshot()).toContain('Error: Connection refused');
   });
 });
+
+describe('LineTail redaction', () => {
+  it('redacts every kept line, including one put together from two chunks', () => {
+    const tail = new LineTail(5, (line) => line.replaceAll('sk-ant-secret-123', '[redacted:K]'));
+    const seen: string[] = [];
+    tail.onLine((_s, line) => seen.push(line));
+    tail.push('stdout', Buffer.from('using sk-ant-sec'));
+    tail.push('stdout', Buffer.from('ret-123 now\nFatal: bad key sk-ant-secret-123\n'));
+    expect(tail.snapshot()).toEqual(['using [redacted:K] now', 'Fatal: bad key [redacted:K]']);
+    expect(seen.join('\n')).not.toContain('sk-ant-secret');
+    expect(tail.lastMeaningfulLine()).toBe('Fatal: bad key [redacted:K]');
+  });
+});

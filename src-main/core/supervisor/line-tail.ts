@@ -25,7 +25,14 @@ export class LineTail {
   /** Lines seen since the last `markRun()`, so a crash reason never quotes an older child. */
   private runLines: string[] = [];
 
-  constructor(private readonly keep = 20) {}
+  /**
+   * @param redact applied to every line before it is kept or passed on: the kept lines reach
+   * the window (status, crash reasons), so a key a child prints must not survive here.
+   */
+  constructor(
+    private readonly keep = 20,
+    private readonly redact: (line: string) => string = (line) => line,
+  ) {}
 
   /** Feed one raw chunk from the child. */
   push(stream: OutputStream, chunk: Buffer | string): void {
@@ -81,7 +88,7 @@ export class LineTail {
   }
 
   private emit(stream: OutputStream, raw: string): void {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = this.redact(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
     this.lines.push(line);
     if (this.lines.length > this.keep) this.lines.splice(0, this.lines.length - this.keep);
     this.runLines.push(line);

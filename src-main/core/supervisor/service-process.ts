@@ -26,6 +26,8 @@ export interface ServiceProcessOptions {
   prepareEnv: (spec: ServiceSpec) => Promise<Record<string, string>>;
   onChange: () => void;
   onOutput: (stream: OutputStream, chunk: Buffer) => void;
+  /** Redacts secrets from a line before it is kept for status and crash reasons. */
+  redact?: (line: string) => string;
 }
 
 /**
@@ -47,7 +49,7 @@ export class ServiceProcess {
   private neededKeys: string[] = [];
   private nextRestartAt: number | null = null;
   private lastExitRecord: ExitRecord | null = null;
-  private readonly tail = new LineTail(20);
+  private readonly tail: LineTail;
   private readonly crashes = new CrashHistory();
   private backoffTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
@@ -63,6 +65,7 @@ export class ServiceProcess {
   ) {
     this.spec = spec;
     this.state = spec.command === null ? 'not-installed' : 'stopped';
+    this.tail = new LineTail(20, opts.redact);
   }
 
   /** The service name. */

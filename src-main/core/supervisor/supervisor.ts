@@ -23,6 +23,8 @@ export interface SupervisorOptions {
    * NeedsKeyError when a required key has no value: the service then waits in 'needs-key'.
    */
   prepareEnv?: (spec: ServiceSpec) => Promise<Record<string, string>>;
+  /** Redacts secrets from output lines kept for status and crash reasons (default: none). */
+  redact?: (line: string) => string;
 }
 
 /** Receives every service's status after any state, pid or restart change. */
@@ -307,6 +309,7 @@ export class Supervisor {
       now: this.now,
       random: this.random,
       prepareEnv: this.prepareEnv,
+      redact: this.options.redact,
       onChange: () => this.emitChange(),
       onOutput: (stream, chunk) => {
         for (const listener of this.outputListeners) {
