@@ -1,29 +1,21 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useServices } from './stores/services';
 import { useSecrets } from './stores/secrets';
+import { useLogs } from './stores/logs';
+import { useNavigation, type View } from './stores/navigation';
 import { ServicesView } from './features/services/services-view';
 import { KeysView } from './features/secrets/keys-view';
 import { KeyDialog } from './features/secrets/key-dialog';
 import { RotationNotice } from './features/secrets/rotation-notice';
 import { SettingsView } from './features/settings/settings-view';
-
-type View = 'services' | 'keys' | 'settings';
+import { LogsView } from './features/logs/logs-view';
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'services', label: 'Services' },
+  { id: 'logs', label: 'Logs' },
   { id: 'keys', label: 'Keys' },
   { id: 'settings', label: 'Settings' },
 ];
-const VIEW_STORAGE = 'stigmer.view';
-
-function initialView(): View {
-  try {
-    const saved = localStorage.getItem(VIEW_STORAGE);
-    return VIEWS.find((v) => v.id === saved)?.id ?? 'services';
-  } catch {
-    return 'services';
-  }
-}
 
 /** The window: a left rail, the current view, and the key dialog over any view. */
 export function App() {
@@ -31,15 +23,10 @@ export function App() {
   const initSecrets = useSecrets((s) => s.init);
   useEffect(() => initServices(), [initServices]);
   useEffect(() => initSecrets(), [initSecrets]);
-  const [view, setView] = useState<View>(initialView);
-  const choose = (next: View) => {
-    setView(next);
-    try {
-      localStorage.setItem(VIEW_STORAGE, next);
-    } catch {
-      // Storage can be unavailable; the view still switches for this session.
-    }
-  };
+  const initLogs = useLogs((s) => s.init);
+  useEffect(() => initLogs(), [initLogs]);
+  const view = useNavigation((s) => s.view);
+  const choose = useNavigation((s) => s.go);
 
   return (
     <div className="app">
@@ -61,7 +48,15 @@ export function App() {
       </nav>
       <main className="view">
         <RotationNotice />
-        {view === 'keys' ? <KeysView /> : view === 'settings' ? <SettingsView /> : <ServicesView />}
+        {view === 'keys' ? (
+          <KeysView />
+        ) : view === 'settings' ? (
+          <SettingsView />
+        ) : view === 'logs' ? (
+          <LogsView />
+        ) : (
+          <ServicesView />
+        )}
       </main>
       <KeyDialog />
     </div>

@@ -14,6 +14,8 @@ export interface StandInStack {
   crashLoopCount?: number;
   /** Leave Temporal to discovery (it is not installed here) instead of disabling it. */
   temporal?: 'disabled' | 'discover';
+  /** More services, as YAML indented under `services:`. */
+  extra?: string;
 }
 
 /** The stack file the e2e suite runs: stand-ins for stigmer-server and agent-runner, no Temporal. */
@@ -43,6 +45,15 @@ ${opts.temporal === 'discover' ? '' : '  temporal:\n    enabled: false\n'}  stig
       max_backoff: 4s
       crash_loop: { count: ${opts.crashLoopCount ?? 4}, window: 60s }
     stop: { signal: SIGTERM, grace: 2s }
+${opts.extra ?? ''}`;
+}
+
+/** A service that floods its log (see fixtures/stand-in-flood.mjs), as extra stack YAML. */
+export function floodServiceYaml(lines: number, rate: number): string {
+  return `  flooder:
+    command: ${JSON.stringify(process.execPath)}
+    args: [${JSON.stringify(join(fixtures, 'stand-in-flood.mjs'))}]
+    env: { FLOOD_LINES: "${lines}", FLOOD_RATE: "${rate}" }
 `;
 }
 

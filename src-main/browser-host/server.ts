@@ -35,6 +35,9 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** Past this much unsent data on a socket, live log batches are dropped for it (and counted). */
+const MAX_BUFFERED_LOG_BYTES = 4 * 1024 * 1024;
+
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -136,9 +139,33 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     });
   });
 
+  // A page that falls behind on log lines loses live lines (never the file), counted as skipped.
+  const skippedBy = new WeakMap<WebSocket, number>();
   const unsubscribe = options.core.onEvent((channel, payload) => {
-    const frame = JSON.stringify({ event: channel, payload });
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
+    let frame: string | null = null;
+    for (const ws of sockets) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (channel === 'logs:lines') {
+        const batch = payload as { lines: unknown[]; skipped: number };
+        if (ws.bufferedAmount > MAX_BUFFERED_LOG_BYTES) {
+          skippedBy.set(ws, (skippedBy.get(ws) ?? 0) + batch.lines.length + batch.skipped);
+          continue;
+        }
+        const behind = skippedBy.get(ws) ?? 0;
+        if (behind > 0) {
+          skippedBy.delete(ws);
+          ws.send(
+            JSON.stringify({
+              event: channel,
+              payload: { ...batch, skipped: batch.skipped + behind },
+            }),
+          );
+          continue;
+        }
+      }
+      frame ??= JSON.stringify({ event: channel, payload });
+      ws.send(frame);
+    }
   });
 
   await new Promise<void>((resolve, reject) => {

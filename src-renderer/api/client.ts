@@ -50,6 +50,12 @@ export const api = {
   lockSecrets: () => invoke('secrets:lock', undefined),
   onSecretsChanged: (listener: (s: EventPayload<'secrets:changed'>) => void) =>
     window.stigmer.on('secrets:changed', listener),
+  /** The buffered tail of one service (or all services merged by time when `service` is null). */
+  logsTail: (service: string | null, limit: number) => invoke('logs:tail', { service, limit }),
+  openLogFolder: () => invoke('logs:open-folder', undefined),
+  /** New, already redacted lines, batched by main (at most ~60 batches a second). */
+  onLogLines: (listener: (batch: EventPayload<'logs:lines'>) => void) =>
+    window.stigmer.on('logs:lines', listener),
 };
 
 export type { StackSnapshot, SecretsSnapshot };

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ServiceStatus } from '../../../src-shared/model/service';
 import { useServices } from '../../stores/services';
 import { useSecrets } from '../../stores/secrets';
+import { useNavigation } from '../../stores/navigation';
 import { StatusPill } from './status-pill';
 import { formatUptime } from '../../../src-shared/model/format';
 
@@ -89,6 +90,13 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
             aria-label={`Restart ${service.displayName}`}
           >
             Restart
+          </button>
+          <button
+            type="button"
+            onClick={() => useNavigation.getState().showLogs(service.name)}
+            aria-label={`Logs for ${service.displayName}`}
+          >
+            Logs
           </button>
         </div>
       </div>

@@ -1,0 +1,34 @@
+import type { LogLine } from '../../../src-shared/model/log';
+import { plainText } from './ansi';
+
+/**
+ * One exported (or copied) line: `<ISO time> <service> <stream> <text>`, e.g.
+ * `2025-01-31T09:15:02.123Z stigmer-server stderr listening on :7234`. The time is UTC
+ * (toISOString), the text has ANSI escapes removed and is already redacted by main; lines are
+ * separated by "\n" and the file ends with one.
+ */
+export function formatLine(line: LogLine): string {
+  return `${new Date(line.time).toISOString()} ${line.service} ${line.stream} ${plainText(line)}`;
+}
+
+/** The whole export text for `lines`, one formatted line per row. */
+export function formatLines(lines: readonly LogLine[]): string {
+  return lines.length === 0 ? '' : lines.map(formatLine).join('\n') + '\n';
+}
+
+/** `<view>-<timestamp>.log`, the timestamp file-name safe (no colons). */
+export function exportFileName(view: string, now = new Date()): string {
+  return `${view}-${now.toISOString().replace(/[:.]/g, '-')}.log`;
+}
+
+/** Offers `lines` as a download (a Blob URL on a temporary link). */
+export function downloadLines(view: string, lines: readonly LogLine[]): void {
+  const url = URL.createObjectURL(new Blob([formatLines(lines)], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = exportFileName(view);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

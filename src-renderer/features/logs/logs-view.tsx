@@ -1,0 +1,174 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { LOG_LEVELS, type LogStream } from '../../../src-shared/model/log';
+import { useLogs, ALL_VIEW, type LogView } from '../../stores/logs';
+import { useNavigation } from '../../stores/navigation';
+import { LineBuffer } from '../../stores/log-buffer';
+import { LogTabs } from './log-tabs';
+import { LogsToolbar } from './logs-toolbar';
+import { LogList, type ScrollRequest } from './log-list';
+import { VisibleIndex, type LevelKey, type LineFilter } from './visible-index';
+import { downloadLines, formatLines } from './export';
+
+const EMPTY: LogView = { buffer: new LineBuffer(), version: 0, skipped: 0, cut: null, lastSeq: 0 };
+const toggled = <T,>(set: ReadonlySet<T>, item: T): Set<T> => {
+  const next = new Set(set);
+  if (!next.delete(item)) next.add(item);
+  return next;
+};
+
+/** The Logs view: tabs per service plus "All", toolbar, and the virtualized lines. */
+export function LogsView() {
+  const tab = useNavigation((s) => s.logTab);
+  const view = useLogs((s) => s.views[tab]) ?? EMPTY;
+  const skipped = view.skipped;
+  const folder = useLogs((s) => s.folder);
+  const error = useLogs((s) => s.error);
+  const [levels, setLevels] = useState<ReadonlySet<LevelKey>>(new Set([...LOG_LEVELS, 'none']));
+  const [streams, setStreams] = useState<ReadonlySet<LogStream>>(new Set(['stdout', 'stderr']));
+  const [query, setQuery] = useState('');
+  const [currentId, setCurrentId] = useState<number | null>(null);
+  const [wrap, setWrap] = useState(false);
+  const [showTime, setShowTime] = useState(true);
+  const [follow, setFollow] = useState(true);
+  const [scrollRequest, setScrollRequest] = useState<ScrollRequest | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const index = useRef(new VisibleIndex()).current;
+
+  useEffect(() => useLogs.getState().ensureLoaded(tab), [tab]);
+  useEffect(() => setStatus(null), [tab]);
+
+  const filter = useMemo<LineFilter>(
+    () => ({ key: [...levels, '|', ...streams].join(','), levels, streams }),
+    [levels, streams],
+  );
+  const needle = query.trim().toLowerCase();
+  // The index is mutable and updated in render: it only scans lines it has not seen yet.
+  const version = useMemo(() => {
+    index.update(view.buffer, filter, needle);
+    return `${tab}:${view.version}:${filter.key}:${needle}`;
+  }, [index, view, filter, needle, tab]);
+
+  const goToMatch = (k: number) => {
+    const id = index.matchAt(k);
+    setCurrentId(id);
+    setFollow(false);
+    setScrollRequest((r) => ({ row: index.rowOf(id), tick: (r?.tick ?? 0) + 1 }));
+  };
+  const step = (by: 1 | -1) => {
+    const n = index.matchCount;
+    if (n === 0) return;
+    const rank = currentId === null ? -1 : index.matchRank(currentId);
+    goToMatch(rank < 0 ? (by > 0 ? 0 : n - 1) : (rank + by + n) % n);
+  };
+
+  useEffect(() => {
+    // A new query (or tab/filter) selects its first match.
+    if (needle && index.matchCount > 0) goToMatch(0);
+    else setCurrentId(null);
+  }, [needle, tab, filter]);
+
+  useEffect(() => {
+    // A query typed before its first match arrived selects that match when it comes in.
+    if (needle && currentId === null && index.matchCount > 0) goToMatch(0);
+  }, [version]);
+
+  const rank = currentId === null ? -1 : index.matchRank(currentId);
+  const matchLabel = !needle
+    ? ''
+    : index.matchCount === 0
+      ? 'No matches'
+      : `${rank + 1} of ${index.matchCount}`;
+  const viewName = tab === ALL_VIEW ? 'all' : tab;
+
+  const actions = {
+    setQuery,
+    next: () => step(1),
+    previous: () => step(-1),
+    toggleLevel: (l: LevelKey) => setLevels((s) => toggled(s, l)),
+    toggleStream: (s: LogStream) => setStreams((v) => toggled(v, s)),
+    setWrap,
+    setShowTime,
+    setFollow,
+    exportLines: () => {
+      const lines = index.lines();
+      downloadLines(viewName, lines);
+      setStatus(`Exported ${lines.length} lines`);
+    },
+    copyLines: () => {
+      const lines = index.lines();
+      navigator.clipboard.writeText(formatLines(lines)).then(
+        () => setStatus(`Copied ${lines.length} lines`),
+        (e: Error) => setStatus(`Could not copy: ${e.message}`),
+      );
+    },
+    openFolder: () => {
+      setStatus(null);
+      void useLogs.getState().openFolder();
+    },
+    clear: () => {
+      useLogs.getState().clearView(tab);
+      setFollow(true);
+    },
+  };
+
+  const folderText = folder
+    ? folder.opened
+      ? `Opened the log folder: ${folder.path}`
+      : `Log folder: ${folder.path} (it could not be opened from here; go there in your file manager)`
+    : null;
+
+  return (
+    <section className="logs-view" aria-labelledby="logs-title">
+      <header className="view-header">
+        <h1 id="logs-title">Logs</h1>
+        <span className="hint" data-field="line-count">
+          {index.count} of {view.buffer.size} lines
+        </span>
+      </header>
+      <LogTabs selected={tab} onSelect={(t) => useNavigation.getState().selectLogTab(t)} />
+      <LogsToolbar
+        state={{
+          query,
+          matchLabel,
+          levels,
+          streams,
+          wrap,
+          showTime,
+          follow,
+          visibleCount: index.count,
+        }}
+        actions={actions}
+      />
+      <div className="log-status" role="status" data-field="log-status">
+        {error && <span className="error-text">{error} </span>}
+        {skipped > 0 && (
+          <span data-field="skipped" title="The live view fell behind; the log files have them.">
+            {skipped} lines skipped{' '}
+          </span>
+        )}
+        {status && <span>{status} </span>}
+        {folderText && <span data-field="folder">{folderText}</span>}
+      </div>
+      <div
+        id="log-panel"
+        role="tabpanel"
+        aria-labelledby={`log-tab-${viewName}`}
+        className="log-panel"
+      >
+        <LogList
+          key={wrap ? 'wrap' : 'nowrap'}
+          index={index}
+          version={version}
+          query={needle}
+          currentId={currentId}
+          wrap={wrap}
+          showTime={showTime}
+          showService={tab === ALL_VIEW}
+          follow={follow}
+          onFollowChange={setFollow}
+          scrollRequest={scrollRequest}
+        />
+      </div>
+    </section>
+  );
+}
