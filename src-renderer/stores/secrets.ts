@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
+import { whilePending } from './pending';
 import type { SecretsSnapshot } from '../../src-shared/model/secret';
 
 /** A key for an in-flight action: lock all keys, or one key by name. */
@@ -54,18 +55,12 @@ export const useSecrets = create<SecretsState>((set, get) => {
   };
   const run = async (key: SecretPendingKey, label: string, action: () => Promise<unknown>) => {
     if (get().pending[key]) return;
-    set((s) => ({ pending: { ...s.pending, [key]: label }, error: null }));
+    set({ error: null });
     try {
-      await action();
+      await whilePending(set, key, label, action);
     } catch (error) {
       set({ error: error instanceof Error ? error.message : String(error) });
       void api.secretsSnapshot().then(accept, () => undefined);
-    } finally {
-      set((s) => {
-        const pending = { ...s.pending };
-        delete pending[key];
-        return { pending };
-      });
     }
   };
   return {
@@ -92,34 +87,19 @@ export const useSecrets = create<SecretsState>((set, get) => {
       autoOpen();
     },
     async save(name, value, remember, requireTouchId) {
-      const key: SecretPendingKey = `key:${name}`;
-      set((s) => ({ pending: { ...s.pending, [key]: 'Saving…' } }));
-      try {
-        accept(await api.setSecret(name, value, remember, requireTouchId));
-      } finally {
-        set((s) => {
-          const pending = { ...s.pending };
-          delete pending[key];
-          return { pending };
-        });
-      }
+      // Errors go back to the dialog, which shows them and keeps what was typed.
+      const keys = await whilePending(set, `key:${name}`, 'Saving…', () =>
+        api.setSecret(name, value, remember, requireTouchId),
+      );
+      accept(keys);
     },
     async rotate(name, value, remember, requireTouchId) {
-      const key: SecretPendingKey = `key:${name}`;
-      set((s) => ({ pending: { ...s.pending, [key]: 'Rotating…' }, notice: null }));
-      try {
-        const result = await api.rotateSecret(name, value, remember, requireTouchId);
-        accept(result.keys);
-        set({
-          notice: { kind: result.outcome === 'rotated' ? 'ok' : 'warn', text: result.message },
-        });
-      } finally {
-        set((s) => {
-          const pending = { ...s.pending };
-          delete pending[key];
-          return { pending };
-        });
-      }
+      set({ notice: null });
+      const result = await whilePending(set, `key:${name}`, 'Rotating…', () =>
+        api.rotateSecret(name, value, remember, requireTouchId),
+      );
+      accept(result.keys);
+      set({ notice: { kind: result.outcome === 'rotated' ? 'ok' : 'warn', text: result.message } });
     },
     notice: null,
     dismissNotice: () => set({ notice: null }),

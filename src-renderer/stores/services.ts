@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
+import { whilePending } from './pending';
 import type { StackSnapshot } from '../../src-shared/model/service';
 
 /** A key for an in-flight action: the whole stack or one service. */
@@ -28,18 +29,12 @@ export const useServices = create<ServicesState>((set, get) => {
   };
   const run = async (key: PendingKey, label: string, action: () => Promise<StackSnapshot>) => {
     if (get().pending[key]) return;
-    set((s) => ({ pending: { ...s.pending, [key]: label }, error: null }));
+    set({ error: null });
     try {
-      accept(await action());
+      accept(await whilePending(set, key, label, action));
     } catch (error) {
       set({ error: error instanceof Error ? error.message : String(error) });
       void api.snapshot().then(accept, () => undefined);
-    } finally {
-      set((s) => {
-        const pending = { ...s.pending };
-        delete pending[key];
-        return { pending };
-      });
     }
   };
   return {
