@@ -1,0 +1,94 @@
+/** Who caused an audited event: the window, the tray menu, the app itself, or the command line. */
+export type AuditActor = 'window' | 'tray' | 'system' | 'cli';
+
+/** Every actor, for runtime checks and filters. */
+export const AUDIT_ACTORS: readonly AuditActor[] = ['window', 'tray', 'system', 'cli'];
+
+/** How an audited action ended; `info` for plain facts (a service became ready). */
+export type AuditOutcome = 'ok' | 'denied' | 'failed' | 'info';
+
+/** Every outcome, for runtime checks and filters. */
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['ok', 'denied', 'failed', 'info'];
+
+/** Every kind of audited event, grouped by domain (app, stack, service, key, journal). */
+export const AUDIT_TYPES = [
+  'app.started',
+  'app.quit',
+  'stack.start-requested',
+  'stack.stop-requested',
+  'service.starting',
+  'service.ready',
+  'service.stopped',
+  'service.crashed',
+  'service.restarting',
+  'service.crash-loop',
+  'service.failed',
+  'service.needs-key',
+  'key.entered',
+  'key.stored',
+  'key.released',
+  'key.unlock-granted',
+  'key.unlock-denied',
+  'key.delivered',
+  'key.evicted',
+  'key.locked',
+  'key.rotated',
+  'key.rolled-back',
+  'key.deleted',
+  'key.redacted',
+  'journal.torn-line',
+] as const;
+
+/** One kind of audited event. */
+export type AuditType = (typeof AUDIT_TYPES)[number];
+
+/** One line of the audit journal: names and fingerprints only, never a key value. */
+export interface AuditEntry {
+  /** 1 for the first entry ever; +1 per entry, across files. */
+  seq: number;
+  /** ISO 8601, UTC. */
+  time: string;
+  type: AuditType;
+  actor: AuditActor;
+  service: string | null;
+  pid: number | null;
+  /** The key's NAME (e.g. ANTHROPIC_API_KEY), never its value. */
+  key: string | null;
+  /** Short HMAC fingerprint of the value; for key.rotated, "old->new". */
+  fingerprint: string | null;
+  outcome: AuditOutcome;
+  /** Short human-readable detail; anything shaped like a key is stored as [redacted]. */
+  detail: string;
+  /** Hex SHA-256 of the previous entry (64 zeros for the first). */
+  prev: string;
+  /** Hex SHA-256 of prev + this entry's canonical form (see core/audit/canonical.ts). */
+  hash: string;
+}
+
+/** What a caller gives to record an event; the journal fills in seq, time, prev and hash. */
+export interface AuditInput {
+  type: AuditType;
+  actor: AuditActor;
+  service?: string | null;
+  pid?: number | null;
+  key?: string | null;
+  fingerprint?: string | null;
+  /** Defaults to 'info'. */
+  outcome?: AuditOutcome;
+  /** Defaults to ''. */
+  detail?: string;
+}
+
+/** Outcome of re-computing the chain: OK with the entry count, or the first bad entry and why. */
+export type VerifyResult =
+  | { ok: true; entries: number }
+  | {
+      ok: false;
+      /** Seq of the bad entry as written, or null when the line could not be read. */
+      seq: number | null;
+      /** 1-based line number within `file`. */
+      line: number;
+      /** File name (no directory), e.g. audit-2026-11.jsonl.1. */
+      file: string;
+      reason: string;
+    };
