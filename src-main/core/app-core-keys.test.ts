@@ -112,6 +112,38 @@ describe('keys through the app core', () => {
     expect(JSON.stringify(env)).not.toContain(canary);
     expect(JSON.stringify(process.env)).not.toContain(canary);
 
+    // The journal tells the story, in order, and verifies.
+    const journal = (await router.handle('audit:list', { limit: 1000 }, sender)) as {
+      value: {
+        entries: { type: string; service: string | null; pid: number | null; key: string | null }[];
+      };
+    };
+    const types = journal.value.entries.map((e) => e.type).reverse();
+    const order = [
+      'app.started',
+      'stack.start-requested',
+      'service.ready',
+      'service.needs-key',
+      'key.entered',
+      'key.released',
+      'key.delivered',
+      'key.redacted',
+    ];
+    let at = -1;
+    for (const type of order) {
+      const next = types.indexOf(type, at + 1);
+      expect(next, `${type} after ${types[at] ?? 'start'} in ${types.join(',')}`).toBeGreaterThan(
+        at,
+      );
+      at = next;
+    }
+    const delivered = journal.value.entries.find((e) => e.type === 'key.delivered')!;
+    expect(delivered).toMatchObject({ service: 'agent-runner', pid, key: 'ANTHROPIC_API_KEY' });
+    expect(await router.handle('audit:verify', undefined, sender)).toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
+
     // The runner confirms what it received by a hash it prints, never the value.
     const hash = createHash('sha256').update(canary).digest('hex').slice(0, 12);
     await core.shutdown();

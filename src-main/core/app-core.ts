@@ -9,6 +9,8 @@ import { LogPipeline } from './logs';
 import { AlwaysGrant, SecretStore, openKeychain } from './secrets';
 import { rotateKey } from './key-rotation';
 import { logTail } from './log-service';
+import { AuditJournal, filterEntries, verifyJournal } from './audit';
+import { AuditRecorder } from './audit-recorder';
 import { SettingsStore } from './settings-store';
 import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
 import { StackLoader } from './stack';
@@ -40,13 +42,20 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     secrets.setIdleMs(s.keyIdleMinutes === 0 ? Infinity : s.keyIdleMinutes * 60_000);
   const secrets = await SecretStore.open({ userDataDir: options.userDataDir, keychain, gate });
   applySettings(await settings.load());
+  const auditDir = join(options.userDataDir, 'audit');
+  const journal = await AuditJournal.open({ dir: auditDir });
+  const recorder = new AuditRecorder(journal, (error) =>
+    console.error(`[audit] ${error instanceof Error ? error.message : String(error)}`),
+  );
+  secrets.onEvent((event) => recorder.secretEvent(event, 'window'));
   await adoptEnvironmentKeys(secrets, options.env);
   secrets.startIdleEviction();
   // Every byte a child prints goes to its rotating log file (and the log viewer), redacted.
   const logs = new LogPipeline({ logDir: options.logDir });
   const supervisor = new Supervisor({
     runDir,
-    prepareEnv: keyInjector(secrets),
+    // A key's release is on disk in the journal before the child that gets it is spawned.
+    prepareEnv: keyInjector(secrets, () => recorder.settled()),
     redact: (line) => logs.redactLine(line),
   });
   supervisor.onOutput((name, stream, chunk) => logs.write(name, stream, chunk));
@@ -69,7 +78,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const keysSnapshot = () =>
     secretsSnapshot(secrets, keychain, touchIdAvailable, loaded.spec, supervisor.statuses());
   let lastNeeded = '';
-  supervisor.onChange(() => {
+  const keysOf = (name: string) =>
+    loaded.spec.services.find((s) => s.name === name)?.keys.map((k) => k.name) ?? [];
+  supervisor.onChange((statuses) => {
+    recorder.servicesChanged(statuses, secrets, keysOf);
     emit('services:changed', snapshot());
     const keys = keysSnapshot();
     if (keys.needed.join() !== lastNeeded) {
@@ -84,6 +96,19 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   });
   logs.setSecrets(secrets.redactionList());
   logs.onBatch((lines, skipped) => emit('logs:lines', { lines, skipped }));
+  logs.onRedaction((report) => {
+    for (const name of report.names) {
+      void recorder.record({
+        type: 'key.redacted',
+        actor: 'system',
+        service: report.service,
+        key: /^[A-Z][A-Z0-9_]*$/.test(name) ? name : null,
+        outcome: 'info',
+        detail: `${report.service} printed ${name}; it was redacted from its logs.`,
+      });
+    }
+  });
+  journal.onAppend((entry) => emit('audit:appended', entry));
 
   const known = (name: string): void => {
     if (!supervisor.statuses().some((s) => s.name === name)) {
@@ -115,8 +140,16 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    startStack: (_actor: Actor) => act(() => supervisor.startAll()),
-    stopStack: (_actor: Actor) => act(() => supervisor.stopAll()),
+    startStack: (actor: Actor) =>
+      act(async () => {
+        await recorder.record({ type: 'stack.start-requested', actor });
+        await supervisor.startAll();
+      }),
+    stopStack: (actor: Actor) =>
+      act(async () => {
+        await recorder.record({ type: 'stack.stop-requested', actor });
+        await supervisor.stopAll();
+      }),
     startService: (name, _actor) => act(async () => (known(name), supervisor.start(name))),
     stopService: (name, _actor) => act(async () => (known(name), supervisor.stop(name))),
     restartService: (name, _actor) => act(async () => (known(name), supervisor.restart(name))),
@@ -124,6 +157,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       await supervisor.dispose();
       await logs.close();
       secrets.dispose();
+      await recorder.record({ type: 'app.quit', actor: 'system' });
+      await journal.close();
       listeners.clear();
     },
   };
@@ -158,6 +193,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       path: options.logDir,
       opened: options.openPath ? await options.openPath(options.logDir) : false,
     }),
+    'audit:list': async ({ limit, ...filter }) => {
+      const entries = filterEntries(await journal.readAll(), filter).reverse();
+      return { entries: entries.slice(0, limit), total: entries.length };
+    },
+    'audit:verify': async () => verifyJournal(auditDir),
     'settings:get': async () => settings.get(),
     'settings:set': async (change) => {
       const next = await settings.update(change);
@@ -168,28 +208,49 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'secrets:set': async ({ name, value, remember, requireTouchId }) => {
       checkKeyInput(name, value);
       await secrets.set(name, Buffer.from(value, 'utf8'), { remember, requireTouchId });
+      await recorder.settled();
       // Services waiting for this key start now; the window follows them through events.
       void supervisor.startWaiting().catch(() => undefined);
       return keysSnapshot();
     },
     'secrets:rotate': async ({ name, value, remember, requireTouchId }) => {
       checkKeyInput(name, value);
+      const before = secrets.info(name).fingerprint;
       const result = await rotateKey(
         { secrets, supervisor, spec: loaded.spec },
         name,
         Buffer.from(value, 'utf8'),
         { remember, requireTouchId },
       );
+      const after = secrets.info(name).fingerprint;
+      await recorder.record({
+        type: result.outcome === 'rotated' ? 'key.rotated' : 'key.rolled-back',
+        actor: 'window',
+        key: name,
+        fingerprint: after,
+        outcome: result.outcome === 'rotated' ? 'ok' : 'failed',
+        detail:
+          result.outcome === 'rotated'
+            ? `Rotated from ${before ?? 'none'} to ${after ?? 'none'}; restarted ${result.services.join(', ') || 'nothing'}.`
+            : `Kept ${after ?? 'none'}: ${result.message}`,
+      });
       return { ...result, keys: keysSnapshot() };
     },
     'secrets:delete': async ({ name }) => {
       await secrets.delete(name);
+      await recorder.settled();
       return keysSnapshot();
     },
     'secrets:lock': async () => {
       secrets.lock();
+      await recorder.settled();
       return keysSnapshot();
     },
   };
+  await recorder.record({
+    type: 'app.started',
+    actor: 'system',
+    detail: `${options.host} host, version ${options.version}`,
+  });
   return Object.assign(core, { handlers });
 }

@@ -10,7 +10,10 @@ import { NeedsKeyError } from './supervisor';
  * service declares. A missing required key puts the service in "needs key"; a missing
  * optional key is simply not injected (the runner passes keys on to its agents' tools).
  */
-export function keyInjector(secrets: SecretStore) {
+export function keyInjector(
+  secrets: SecretStore,
+  beforeSpawn: () => Promise<unknown> = async () => {},
+) {
   return async (spec: ServiceSpec): Promise<Record<string, string>> => {
     const env = { ...spec.env };
     const missing: string[] = [];
@@ -35,6 +38,8 @@ export function keyInjector(secrets: SecretStore) {
             : 'Enter it in the Keys view (or the dialog) to start it.'),
       );
     }
+    // Each release was journalled as it happened; it is on disk before the child starts.
+    await beforeSpawn();
     return env;
   };
 }

@@ -31,6 +31,8 @@ function recordingHandlers(calls: string[]): Handlers {
     'services:stop': reply('services:stop'),
     'logs:tail': reply('logs:tail') as never,
     'logs:open-folder': reply('logs:open-folder') as never,
+    'audit:list': reply('audit:list') as never,
+    'audit:verify': reply('audit:verify') as never,
     'settings:get': reply('settings:get') as never,
     'settings:set': reply('settings:set') as never,
     'secrets:snapshot': reply('secrets:snapshot') as never,

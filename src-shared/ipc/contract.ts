@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { AuditEntry, VerifyResult } from '../model/audit';
+import { AUDIT_TYPES } from '../model/audit';
 import type { LogLine } from '../model/log';
 import type { RotationResult, SecretsSnapshot } from '../model/secret';
 import type { StackSnapshot } from '../model/service';
@@ -54,6 +56,22 @@ export const invokeChannels = {
   },
   /** Opens the log folder in the system file manager where the host can; always says where it is. */
   'logs:open-folder': { args: none, result: returns<{ path: string; opened: boolean }>() },
+  /** Journal entries, newest first, filtered; `limit` caps the answer. */
+  'audit:list': {
+    args: z
+      .object({
+        types: z.array(z.enum(AUDIT_TYPES)).optional(),
+        service: serviceName.optional(),
+        key: keyName.optional(),
+        from: z.iso.datetime().optional(),
+        to: z.iso.datetime().optional(),
+        limit: z.number().int().min(1).max(100_000),
+      })
+      .strict(),
+    result: returns<{ entries: AuditEntry[]; total: number }>(),
+  },
+  /** Re-computes the hash chain over every journal file. */
+  'audit:verify': { args: none, result: returns<VerifyResult>() },
   'settings:get': { args: none, result: returns<Settings>() },
   'settings:set': {
     args: settingsSchema.partial(),
@@ -95,6 +113,8 @@ export const eventChannels = {
   'secrets:changed': returns<SecretsSnapshot>(),
   /** New log lines, batched (at most ~60 per second); `skipped` counts lines the live view missed. */
   'logs:lines': returns<{ lines: LogLine[]; skipped: number }>(),
+  /** An entry was appended to the audit journal (on disk already). */
+  'audit:appended': returns<AuditEntry>(),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;
