@@ -4,7 +4,7 @@ import { stripAnsi } from './ansi';
 type Level = Exclude<LogLevel, null>;
 
 /** Level names seen in the wild, lower-cased, to our six levels. */
-const NAMES: Readonly<Record<string, Level>> = {
+const NAME_LIST: Readonly<Record<string, Level>> = {
   trace: 'trace',
   verbose: 'debug',
   debug: 'debug',
@@ -23,6 +23,13 @@ const NAMES: Readonly<Record<string, Level>> = {
   emerg: 'fatal',
   alert: 'fatal',
 };
+
+/** NAME_LIST as a Map (no prototype keys), with the upper-case spellings too, to skip most toLowerCase calls. */
+const NAMES = new Map<string, Level>();
+for (const [name, level] of Object.entries(NAME_LIST)) {
+  NAMES.set(name, level);
+  NAMES.set(name.toUpperCase(), level);
+}
 
 const WORDS =
   'trace|verbose|debug|info|information|notice|warn|warning|error|err|fatal|critical|crit|panic|dpanic|emerg|alert';
@@ -58,7 +65,39 @@ function fromNumber(n: number): Level {
 }
 
 function fromName(name: string | undefined): LogLevel {
-  return name === undefined ? null : (NAMES[name.toLowerCase()] ?? null);
+  if (name === undefined) return null;
+  return NAMES.get(name) ?? NAMES.get(name.toLowerCase()) ?? null;
+}
+
+/**
+ * Whether FATAL_PHRASE, PREFIX or BARE_UPPER could match: all are anchored at the start and begin
+ * with either a timestamp (`dddd-`) or a level word, whose first letters are a c d e f i n p t v w
+ * in either case (the regexes are not unicode-aware, so no other character folds onto these).
+ */
+function mayStartWithLevel(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c >= 0x30 && c <= 0x39) {
+    return text.charCodeAt(4) === 0x2d && isDigit(text, 1) && isDigit(text, 2) && isDigit(text, 3);
+  }
+  const l = c | 0x20; // ASCII lower case (other characters are rejected below anyway)
+  return (
+    l === 0x61 || // a
+    l === 0x63 || // c
+    l === 0x64 || // d
+    l === 0x65 || // e
+    l === 0x66 || // f
+    l === 0x69 || // i
+    l === 0x6e || // n
+    l === 0x70 || // p
+    l === 0x74 || // t
+    l === 0x76 || // v
+    l === 0x77 // w
+  );
+}
+
+function isDigit(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
 }
 
 /**
@@ -67,7 +106,11 @@ function fromName(name: string | undefined): LogLevel {
  * ANSI colours are removed first so `\x1b[31mERROR\x1b[0m: boom` is an error.
  */
 export function parseLevel(raw: string): LogLevel {
-  const text = stripAnsi(raw);
+  return parsePlainLevel(stripAnsi(raw));
+}
+
+/** parseLevel for text known to hold no ANSI escapes. */
+export function parsePlainLevel(text: string): LogLevel {
   const first = text.charCodeAt(0);
   if (first === 0x7b /* { */) {
     // A JSON line decides alone: a JSON object without a level field has no level.
@@ -80,11 +123,13 @@ export function parseLevel(raw: string): LogLevel {
     const level = fromName(LOGFMT_LEVEL.exec(text)?.[1]);
     if (level !== null) return level;
   }
-  if (FATAL_PHRASE.test(text)) return 'fatal';
+  const anchored = mayStartWithLevel(text);
+  if (anchored && FATAL_PHRASE.test(text)) return 'fatal';
   if (text.includes('[')) {
     const level = fromName(BRACKET_TAG.exec(text)?.[1]);
     if (level !== null) return level;
   }
+  if (!anchored) return null;
   const prefix = PREFIX.exec(text);
   if (prefix !== null) return fromName(prefix[1]);
   return fromName(BARE_UPPER.exec(text)?.[1]);

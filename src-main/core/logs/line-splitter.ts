@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /** How a line emitted by the splitter ended in the child's output. */
 export type LineEnd =
   /** "\n" */
@@ -20,8 +22,11 @@ export const LINE_END_BYTES: Readonly<Record<LineEnd, string>> = {
   eof: '',
 };
 
-/** Receives each line (decoded, terminator removed) with how it ended. */
-export type LineSink = (text: string, end: LineEnd) => void;
+/**
+ * Receives each line (decoded, terminator removed) with how it ended. `inBlock` is true when the
+ * line is one of a block of complete lines decoded together, which `screen` saw first.
+ */
+export type LineSink = (text: string, end: LineEnd, inBlock: boolean) => void;
 
 /** Default cut length for one line, in bytes of UTF-8. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024;
@@ -35,9 +40,17 @@ export function cutMarker(limit: number): string {
 export interface LineSplitterOptions {
   /** Longest line in bytes before it is cut; the rest continues as the next piece. */
   maxLineBytes?: number;
+  /**
+   * Called with each block of complete lines decoded together (joined by "\n") just before its
+   * lines go to the sink with `inBlock` true, so a consumer can check once per block what it
+   * would otherwise check per line. Lines outside blocks (pending, cut or CR-terminated ones)
+   * arrive with `inBlock` false.
+   */
+  screen?: (block: string) => void;
 }
 
 const LF = 0x0a;
+const NL = '\n';
 const CR = 0x0d;
 const EMPTY = Buffer.alloc(0);
 
@@ -64,6 +77,9 @@ export class LineSplitter {
   private pendingLen = 0;
   /** The previous chunk ended with "\r": the pending line is complete, its ending undecided. */
   private crHeld = false;
+  private readonly screen: ((block: string) => void) | undefined;
+  /** A block this short is split line by line (decoding it as a whole buys nothing). */
+  private static readonly MIN_BLOCK = 256;
 
   constructor(
     private readonly sink: LineSink,
@@ -73,6 +89,7 @@ export class LineSplitter {
     // Below 4 a single UTF-8 character might not fit and the cut could never make progress.
     if (!Number.isInteger(limit) || limit < 4) throw new RangeError('maxLineBytes must be >= 4');
     this.limit = limit;
+    this.screen = options.screen;
   }
 
   /** Feed one raw chunk; complete lines go to the sink synchronously. */
@@ -89,6 +106,8 @@ export class LineSplitter {
         this.emitPending('cr');
       }
     }
+    if (this.pendingLen === 0 && len - pos >= LineSplitter.MIN_BLOCK) pos = this.block(chunk, pos);
+    if (pos >= len) return;
     // Positions of the next LF / CR at or after pos; each is searched again only once passed.
     let nextLf = chunk.indexOf(LF, pos);
     let nextCr = chunk.indexOf(CR, pos);
@@ -133,11 +152,44 @@ export class LineSplitter {
     return this.pendingLen;
   }
 
+  /**
+   * The fast path for the common chunk: from `pos` (nothing pending) up to its last LF, when that
+   * span has no CR and is valid UTF-8, decode it once and split the string on "\n". Valid UTF-8
+   * makes the string's pieces exactly the bytes' lines (and their byte lengths exact), so the
+   * result is the same as the byte-wise path; anything else is left to it. Returns the new pos.
+   */
+  private block(chunk: Buffer, pos: number): number {
+    const last = chunk.lastIndexOf(LF);
+    if (last < pos + LineSplitter.MIN_BLOCK) return pos;
+    const cr = chunk.indexOf(CR, pos);
+    if (cr !== -1 && cr < last) return pos;
+    const span = chunk.subarray(pos, last);
+    if (!isUtf8(span)) return pos;
+    const text = span.toString('utf8');
+    this.screen?.(text);
+    const limit = this.limit;
+    // A UTF-16 unit is at most 3 bytes of UTF-8, so only lines this long need a byte count.
+    const safe = Math.floor(limit / 3);
+    const sink = this.sink;
+    let start = 0;
+    const n = text.length;
+    for (;;) {
+      let nl = text.indexOf(NL, start);
+      if (nl === -1) nl = n;
+      const line = text.slice(start, nl);
+      if (nl - start <= safe || Buffer.byteLength(line) <= limit) sink(line, 'lf', true);
+      else this.line(Buffer.from(line, 'utf8'), 0, Buffer.byteLength(line), 'lf');
+      if (nl === n) break;
+      start = nl + 1;
+    }
+    return last + 1;
+  }
+
   /** A complete line: chunk[start, end) preceded by whatever is pending. */
   private line(chunk: Buffer, start: number, end: number, how: LineEnd): void {
     if (this.pendingLen === 0 && end - start <= this.limit) {
       // The hot path: one decode, no copy.
-      this.sink(chunk.toString('utf8', start, end), how);
+      this.sink(chunk.toString('utf8', start, end), how, false);
       return;
     }
     this.pending.push(chunk.subarray(start, end));
@@ -158,7 +210,7 @@ export class LineSplitter {
   private emitPending(how: LineEnd): void {
     if (this.pendingLen > this.limit) this.cutPieces();
     const buf = this.take();
-    this.sink(buf.toString('utf8'), how);
+    this.sink(buf.toString('utf8'), how, false);
   }
 
   /** Emit limit-sized pieces from pending until the rest fits; the rest stays pending. */
@@ -169,7 +221,7 @@ export class LineSplitter {
       // Never split a UTF-8 character: back up over continuation bytes (10xxxxxx).
       while (cut > 0 && (buf[cut]! & 0xc0) === 0x80) cut--;
       if (cut === 0) cut = this.limit; // not UTF-8 anyway; keep the byte limit
-      this.sink(buf.toString('utf8', 0, cut), 'cut');
+      this.sink(buf.toString('utf8', 0, cut), 'cut', false);
       buf = buf.subarray(cut);
     }
     this.pending = buf.length > 0 ? [buf] : [];

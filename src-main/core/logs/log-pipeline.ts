@@ -1,6 +1,7 @@
 import type { LogLevel, LogLine, LogStream } from '../../../src-shared/model/log';
 import { HitReporter, type RedactionReport } from './hit-reporter';
-import { parseLevel } from './level-parser';
+import { hasAnsi } from './ansi';
+import { parseLevel, parsePlainLevel } from './level-parser';
 import { cutMarker, DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEnd } from './line-splitter';
 import { Redactor, type NamedSecret } from './redactor';
 import { DEFAULT_RING_CAPACITY, RingBuffer } from './ring-buffer';
@@ -45,6 +46,9 @@ interface StreamState {
   splitter: LineSplitter;
   /** Level of the previous piece when it was cut, so a long line's pieces share its level. */
   carry: LogLevel | undefined;
+  /** What the splitter's screen found in the current block of lines (valid for inBlock lines). */
+  blockMayRedact: boolean;
+  blockHasAnsi: boolean;
 }
 
 interface ServiceLogs {
@@ -174,9 +178,19 @@ export class LogPipeline {
     const stream = (s: LogStream): StreamState => {
       const state: StreamState = {
         carry: undefined,
-        splitter: new LineSplitter((text, end) => this.line(svc!, name, s, state, text, end), {
-          maxLineBytes: o.maxLineBytes,
-        }),
+        blockMayRedact: true,
+        blockHasAnsi: true,
+        splitter: new LineSplitter(
+          (text, end, inBlock) => this.line(svc!, name, s, state, text, end, inBlock),
+          {
+            maxLineBytes: o.maxLineBytes,
+            // Checked once per block of lines instead of once per line.
+            screen: (block) => {
+              state.blockMayRedact = this.redactor.mayRedact(block);
+              state.blockHasAnsi = hasAnsi(block);
+            },
+          },
+        ),
       };
       return state;
     };
@@ -196,14 +210,24 @@ export class LogPipeline {
     state: StreamState,
     raw: string,
     end: LineEnd,
+    inBlock: boolean,
   ): void {
-    const level = state.carry !== undefined ? state.carry : parseLevel(raw);
+    const level =
+      state.carry !== undefined
+        ? state.carry
+        : inBlock && !state.blockHasAnsi
+          ? parsePlainLevel(raw)
+          : parseLevel(raw);
     const truncated = end === 'cut';
     state.carry = truncated ? level : undefined;
-    const { text, hits } = this.redactor.redact(raw);
-    if (hits.length > 0) {
-      const report = this.hits.note(service, hits);
-      if (report !== null) this.emitRedaction(report);
+    let text = raw;
+    if (!inBlock || state.blockMayRedact) {
+      const r = this.redactor.redact(raw);
+      text = r.text;
+      if (r.hits.length > 0) {
+        const report = this.hits.note(service, r.hits);
+        if (report !== null) this.emitRedaction(report);
+      }
     }
     const line: LogLine = {
       seq: ++this.seq,

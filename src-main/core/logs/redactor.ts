@@ -43,13 +43,12 @@ const COMBINED = new RegExp(
 );
 
 /** Substrings at least one pattern needs; a line with none of them skips the regex. */
-const PREFIXES = ['sk-', 'AKIA', 'ghp_', 'github_pat_', 'xox'] as const;
+const PREFIXES = /sk-|AKIA|ghp_|github_pat_|xox/;
 
 const NO_HITS: readonly string[] = Object.freeze([]);
 
 function mayHavePattern(text: string): boolean {
-  for (const p of PREFIXES) if (text.includes(p)) return true;
-  return false;
+  return PREFIXES.test(text);
 }
 
 /**
@@ -79,6 +78,15 @@ export class Redactor {
   /** How many values are currently watched (for tests and diagnostics, never the values). */
   get secretCount(): number {
     return this.secrets.length;
+  }
+
+  /**
+   * False when `text` (any number of lines) holds no secret value and nothing a key shape
+   * needs, so none of its lines would be changed by `redact`; true means "maybe".
+   */
+  mayRedact(text: string): boolean {
+    for (const s of this.secrets) if (text.includes(s.value)) return true;
+    return mayHavePattern(text);
   }
 
   /** The line with every secret replaced, and which names were found. Same string if none. */

@@ -49,8 +49,8 @@ export class RotatingFileSink {
   private readonly maxBytes: number;
   private readonly keep: number;
   private readonly onError: (error: Error) => void;
-  private queue: string[] = [];
-  private queuedChars = 0;
+  /** Records not yet handed to a write, as one string (appending beats joining an array). */
+  private queue = '';
   private scheduled: NodeJS.Immediate | null = null;
   private draining: Promise<void> | null = null;
   private fh: FileHandle | null = null;
@@ -73,10 +73,8 @@ export class RotatingFileSink {
   /** Queue a line; `text` is what goes to disk (the raw piece, without the viewer's cut marker). */
   append(line: LogLine, end: LineEnd = 'lf', text: string = line.text): void {
     if (this.closed) return;
-    const record = formatRecord(line.time, line.stream, line.level, end, text);
-    this.queue.push(record);
-    this.queuedChars += record.length;
-    if (this.queuedChars >= HIGH_WATER_CHARS) this.kick();
+    this.queue += formatRecord(line.time, line.stream, line.level, end, text);
+    if (this.queue.length >= HIGH_WATER_CHARS) this.kick();
     else if (this.scheduled === null && this.draining === null) {
       this.scheduled = setImmediate(() => this.kick());
     }
@@ -102,7 +100,7 @@ export class RotatingFileSink {
       clearImmediate(this.scheduled);
       this.scheduled = null;
     }
-    if (this.draining !== null || this.queue.length === 0) return;
+    if (this.draining !== null || this.queue === '') return;
     this.draining = this.drain().finally(() => {
       this.draining = null;
     });
@@ -110,10 +108,9 @@ export class RotatingFileSink {
 
   /** Write batches until the queue is empty; anything appended meanwhile joins the next batch. */
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const data = Buffer.from(this.queue.join(''), 'utf8');
-      this.queue = [];
-      this.queuedChars = 0;
+    while (this.queue !== '') {
+      const data = Buffer.from(this.queue, 'utf8');
+      this.queue = '';
       try {
         await this.writeRecords(data);
       } catch (error) {
