@@ -9,11 +9,13 @@ import { KeyDialog } from './features/secrets/key-dialog';
 import { RotationNotice } from './features/secrets/rotation-notice';
 import { SettingsView } from './features/settings/settings-view';
 import { LogsView } from './features/logs/logs-view';
+import { AuditView } from './features/audit/audit-view';
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'services', label: 'Services' },
   { id: 'logs', label: 'Logs' },
   { id: 'keys', label: 'Keys' },
+  { id: 'audit', label: 'Audit' },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -54,6 +56,8 @@ export function App() {
           <SettingsView />
         ) : view === 'logs' ? (
           <LogsView />
+        ) : view === 'audit' ? (
+          <AuditView />
         ) : (
           <ServicesView />
         )}

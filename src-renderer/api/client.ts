@@ -56,6 +56,13 @@ export const api = {
   /** New, already redacted lines, batched by main (at most ~60 batches a second). */
   onLogLines: (listener: (batch: EventPayload<'logs:lines'>) => void) =>
     window.stigmer.on('logs:lines', listener),
+  /** Journal entries, newest first, matching the filter (at most `limit`), plus the match count. */
+  auditList: (filter: InvokeArgs<'audit:list'>) => invoke('audit:list', filter),
+  /** Re-computes the hash chain: OK with the entry count, or the first bad entry and why. */
+  auditVerify: () => invoke('audit:verify', undefined),
+  /** Each entry as it is appended to the journal (already on disk). */
+  onAuditAppended: (listener: (entry: EventPayload<'audit:appended'>) => void) =>
+    window.stigmer.on('audit:appended', listener),
 };
 
 export type { StackSnapshot, SecretsSnapshot };

@@ -2,9 +2,9 @@ import { create } from 'zustand';
 import { ALL_VIEW } from './logs';
 
 /** The views the left rail can show. */
-export type View = 'services' | 'logs' | 'keys' | 'settings';
+export type View = 'services' | 'logs' | 'keys' | 'audit' | 'settings';
 
-const VIEW_IDS: readonly View[] = ['services', 'logs', 'keys', 'settings'];
+const VIEW_IDS: readonly View[] = ['services', 'logs', 'keys', 'audit', 'settings'];
 const VIEW_STORAGE = 'stigmer.view';
 
 function initialView(): View {

@@ -1,0 +1,25 @@
+import type { VerifyResult } from '../../../src-shared/model/audit';
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Local `YYYY-MM-DD HH:MM:SS` for the table (the full ISO time is in the details). */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  );
+}
+
+/** A hex hash shortened to `first12…last4` (the full value goes in a title). */
+export function shortHash(hash: string): string {
+  return hash.length > 20 ? `${hash.slice(0, 12)}…${hash.slice(-4)}` : hash;
+}
+
+/** The sentence the verify result shows. */
+export function verifyMessage(result: VerifyResult): string {
+  if (result.ok) return `Journal intact: ${result.entries} entries verified`;
+  const where = result.seq === null ? 'an unreadable entry' : `entry #${result.seq}`;
+  return `Journal damaged at ${where} (${result.file}, line ${result.line}): ${result.reason}`;
+}
