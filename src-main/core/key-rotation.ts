@@ -26,7 +26,12 @@ function restartAndWatch(supervisor: Supervisor, name: string): Promise<Outcome>
         resolve({ ok: true });
       } else if (['backoff', 'crashed', 'failed', 'needs-key', 'stopped'].includes(s.state)) {
         off();
-        resolve({ ok: false, reason: s.lastError ?? `${name} stopped` });
+        // The supervisor's own "Restarting in N s" no longer applies: the rotation takes over.
+        const reason = (s.lastError ?? `${name} stopped.`).replace(
+          /\s*Restarting in [\d.]+ s\.?/,
+          '',
+        );
+        resolve({ ok: false, reason });
       }
     });
     supervisor.restart(name).catch((error: unknown) => {
