@@ -58,6 +58,9 @@ export class VisibleIndex {
   /** Brings the index up to date with the buffer's current contents. */
   update(buffer: LineBuffer, filter: LineFilter, query: string): void {
     const q = query.toLowerCase();
+    // Before any re-search: ids below buffer.first no longer resolve to lines.
+    this.visible.dropBelow(buffer.first);
+    this.matches.dropBelow(buffer.first);
     if (buffer !== this.buffer || filter.key !== this.filterKey) {
       this.buffer = buffer;
       this.filterKey = filter.key;
@@ -75,8 +78,6 @@ export class VisibleIndex {
         }
       }
     }
-    this.visible.dropBelow(buffer.first);
-    this.matches.dropBelow(buffer.first);
     for (let id = Math.max(this.scanned, buffer.first); id < buffer.end; id++) {
       const line = buffer.at(id);
       if (!filter.levels.has(line.level ?? 'none') || !filter.streams.has(line.stream)) continue;
