@@ -1,9 +1,11 @@
 // `npm run bench`: capture throughput of the LogPipeline vs a raw `child > file` pipe and vs
 // `pm2 start --time` on the same 1,000,000-line flood, fidelity of both files, and memory of the
-// core with 100,000 buffered lines. A report, not a test: it prints ratios against the targets
+// core with 100,000 buffered lines, and renderer long tasks / frame times in Chromium while a
+// service prints 20,000 lines/s (bench/renderer.mjs; needs `npm run build`). A report, not a test: it prints ratios against the targets
 // of issue 4 and saves them under bench/results/; a missed target does not fail the run.
 //
-// Options (env): BENCH_LINES (default 1000000), BENCH_REPEATS (default 3), BENCH_SKIP_PM2=1.
+// Options (env): BENCH_LINES (default 1000000), BENCH_REPEATS (default 3), BENCH_SKIP_PM2=1,
+// BENCH_SKIP_RENDERER=1.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, existsSync, openSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { measureRenderer } from './renderer.mjs';
 
 const execFileP = promisify(execFile);
 const benchDir = import.meta.dirname;
@@ -20,6 +23,7 @@ const floodScript = path.join(benchDir, 'flood.mjs');
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const SKIP_PM2 = process.env.BENCH_SKIP_PM2 === '1';
+const SKIP_RENDERER = process.env.BENCH_SKIP_RENDERER === '1';
 const TARGET_RAW = 0.6;
 const TARGET_PM2 = 3;
 
@@ -236,6 +240,16 @@ try {
   }
   log('measuring memory ...');
   const mem = memory(100_000);
+  let renderer = null;
+  if (!SKIP_RENDERER) {
+    log('measuring the renderer (Chromium, 20,000 lines/s) ...');
+    try {
+      renderer = await measureRenderer({ rate: 20_000, lines: 200_000, seconds: 8, log });
+    } catch (err) {
+      renderer = { error: String(err?.stack ?? err), text: `renderer: FAILED (${err?.message})` };
+      log(renderer.error);
+    }
+  }
 
   // --- report ----------------------------------------------------------------------------------
   const t = {
@@ -266,7 +280,10 @@ try {
     },
     fidelity: { ours, pm2 },
     memory: mem,
-    renderer: 'not measured yet (TODO: Chromium tracing through Playwright at 20,000 lines/s)',
+    renderer:
+      renderer === null
+        ? 'skipped (BENCH_SKIP_RENDERER=1)'
+        : Object.fromEntries(Object.entries(renderer).filter(([k]) => k !== 'text')),
   };
 
   const fmtN = (x) =>
@@ -308,7 +325,7 @@ try {
     `target ours/pm2 --time >= ${TARGET_PM2}x: ${vsPm2 === null ? 'n/a' : `${vsPm2.toFixed(2)}x`} ${verdict(vsPm2, TARGET_PM2)}`,
     `fidelity: ours byte-identical = ${ours.identical ? 'yes' : `NO (first differing offset ${ours.firstDifferingOffset}, ${ours.badRecords} unparsable records)`}; ${pm2Line}`,
     `memory: ${mem.lines.toLocaleString('en-US')} buffered lines (${mem.textMB.toFixed(1)} MB of text) = ${mem.heapUsedMB.toFixed(1)} MB heap, ${mem.rssMB.toFixed(1)} MB rss`,
-    `renderer: not measured yet (TODO)`,
+    renderer === null ? 'renderer: skipped (BENCH_SKIP_RENDERER=1)' : renderer.text,
   ].join('\n');
   console.log(`\n${text}\n`);
 
