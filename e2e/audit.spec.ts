@@ -6,6 +6,7 @@ import { DashboardPage } from './pages/dashboard.page';
 import { KeysPage } from './pages/keys.page';
 import { canaryKey, filesContaining } from './support/canary';
 import { freePort } from './support/free-port';
+import { missingInOrder } from './support/subsequence';
 import { launchHost, standInStackYaml, type HostHandle } from './support/host';
 
 let host: HostHandle | undefined;
@@ -61,12 +62,7 @@ test('the key flows show up in the Audit view in order; Verify says OK, then nam
     'key.rotated',
     'key.rolled-back',
   ];
-  let at = -1;
-  for (const type of expected) {
-    const next = story.indexOf(type, at + 1);
-    expect(next, `${type} after position ${at} in ${story.join(', ')}`).toBeGreaterThan(at);
-    at = next;
-  }
+  expect(missingInOrder(story, expected)).toBeNull();
   // The oldest delivery (rows are newest first) went to the runner started with the first key.
   const delivered = (await audit.rowData()).filter((r) => r.type === 'key.delivered').at(-1);
   expect(delivered).toBeTruthy();

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../e2e/support/free-port';
+import { missingInOrder } from '../../e2e/support/subsequence';
 import type { SecretsSnapshot } from '../../src-shared/model/secret';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import { createRouter } from '../ipc/router';
@@ -129,14 +130,7 @@ describe('keys through the app core', () => {
       'key.delivered',
       'key.redacted',
     ];
-    let at = -1;
-    for (const type of order) {
-      const next = types.indexOf(type, at + 1);
-      expect(next, `${type} after ${types[at] ?? 'start'} in ${types.join(',')}`).toBeGreaterThan(
-        at,
-      );
-      at = next;
-    }
+    expect(missingInOrder(types, order)).toBeNull();
     const delivered = journal.value.entries.find((e) => e.type === 'key.delivered')!;
     expect(delivered).toMatchObject({ service: 'agent-runner', pid, key: 'ANTHROPIC_API_KEY' });
     expect(await router.handle('audit:verify', undefined, sender)).toMatchObject({
