@@ -90,6 +90,16 @@ export function formatRecord(
   return `${isoTime(time)} ${stream} ${level === null ? '-    ' : LEVEL_FIELD[level]} ${END_CODE[end]} ${text}\n`;
 }
 
+/** The fixed-width (PREFIX_LENGTH, ASCII only) start of a record, before its text. */
+export function recordPrefix(
+  time: number,
+  stream: LogStream,
+  level: LogLevel,
+  end: LineEnd,
+): string {
+  return `${isoTime(time)} ${stream} ${level === null ? '-    ' : LEVEL_FIELD[level]} ${END_CODE[end]} `;
+}
+
 /** Parse one file line (without its "\n"); null when it is not a record of this format. */
 export function parseRecord(line: string): FileRecord | null {
   if (line.length < PREFIX_LENGTH || line[24] !== ' ' || line[39] !== ' ') return null;

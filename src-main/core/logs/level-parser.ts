@@ -123,6 +123,15 @@ export function parsePlainLevel(text: string): LogLevel {
     const level = fromName(LOGFMT_LEVEL.exec(text)?.[1]);
     if (level !== null) return level;
   }
+  if (first === 0x5b /* [ */) {
+    // `[INFO] ...`: the tag at the very start is the earliest BRACKET_TAG match, so look it up
+    // directly (the level words are at most 11 letters; a non-level tag falls through).
+    const close = text.indexOf(']');
+    if (close > 1 && close <= 12) {
+      const level = fromName(text.slice(1, close));
+      if (level !== null) return level;
+    }
+  }
   const anchored = mayStartWithLevel(text);
   if (anchored && FATAL_PHRASE.test(text)) return 'fatal';
   if (text.includes('[')) {

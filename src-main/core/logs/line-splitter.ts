@@ -24,9 +24,17 @@ export const LINE_END_BYTES: Readonly<Record<LineEnd, string>> = {
 
 /**
  * Receives each line (decoded, terminator removed) with how it ended. `inBlock` is true when the
- * line is one of a block of complete lines decoded together, which `screen` saw first.
+ * line is one of a block of complete lines decoded together, which `screen` saw first; then
+ * `bytes[byteStart, byteEnd)` of the block's bytes (as given to `screen`) are exactly the line's
+ * UTF-8 bytes.
  */
-export type LineSink = (text: string, end: LineEnd, inBlock: boolean) => void;
+export type LineSink = (
+  text: string,
+  end: LineEnd,
+  inBlock: boolean,
+  byteStart: number,
+  byteEnd: number,
+) => void;
 
 /** Default cut length for one line, in bytes of UTF-8. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024;
@@ -46,7 +54,7 @@ export interface LineSplitterOptions {
    * would otherwise check per line. Lines outside blocks (pending, cut or CR-terminated ones)
    * arrive with `inBlock` false.
    */
-  screen?: (block: string) => void;
+  screen?: (block: string, bytes: Buffer) => void;
 }
 
 const LF = 0x0a;
@@ -77,7 +85,7 @@ export class LineSplitter {
   private pendingLen = 0;
   /** The previous chunk ended with "\r": the pending line is complete, its ending undecided. */
   private crHeld = false;
-  private readonly screen: ((block: string) => void) | undefined;
+  private readonly screen: ((block: string, bytes: Buffer) => void) | undefined;
   /** A block this short is split line by line (decoding it as a whole buys nothing). */
   private static readonly MIN_BLOCK = 256;
 
@@ -106,7 +114,13 @@ export class LineSplitter {
         this.emitPending('cr');
       }
     }
-    if (this.pendingLen === 0 && len - pos >= LineSplitter.MIN_BLOCK) pos = this.block(chunk, pos);
+    // The block path is tried once per chunk: at once when nothing is pending, else right after
+    // the pending line ends (a pipe's chunks rarely end on a line boundary).
+    let tryBlock = true;
+    if (this.pendingLen === 0) {
+      tryBlock = false;
+      if (len - pos >= LineSplitter.MIN_BLOCK) pos = this.block(chunk, pos);
+    }
     if (pos >= len) return;
     // Positions of the next LF / CR at or after pos; each is searched again only once passed.
     let nextLf = chunk.indexOf(LF, pos);
@@ -133,6 +147,10 @@ export class LineSplitter {
       } else {
         this.line(chunk, pos, t, 'cr');
         pos = t + 1;
+      }
+      if (tryBlock) {
+        tryBlock = false;
+        if (len - pos >= LineSplitter.MIN_BLOCK) pos = this.block(chunk, pos);
       }
     }
   }
@@ -166,7 +184,10 @@ export class LineSplitter {
     const span = chunk.subarray(pos, last);
     if (!isUtf8(span)) return pos;
     const text = span.toString('utf8');
-    this.screen?.(text);
+    this.screen?.(text, span);
+    // All ASCII: string offsets are byte offsets; otherwise find each line's LF in the bytes.
+    const ascii = text.length === span.length;
+    let b = 0;
     const limit = this.limit;
     // A UTF-16 unit is at most 3 bytes of UTF-8, so only lines this long need a byte count.
     const safe = Math.floor(limit / 3);
@@ -177,10 +198,16 @@ export class LineSplitter {
       let nl = text.indexOf(NL, start);
       if (nl === -1) nl = n;
       const line = text.slice(start, nl);
-      if (nl - start <= safe || Buffer.byteLength(line) <= limit) sink(line, 'lf', true);
-      else this.line(Buffer.from(line, 'utf8'), 0, Buffer.byteLength(line), 'lf');
+      let be = nl;
+      if (!ascii) {
+        be = nl === n ? span.length : span.indexOf(LF, b);
+      }
+      if (nl - start <= safe || Buffer.byteLength(line) <= limit) {
+        sink(line, 'lf', true, ascii ? start : b, be);
+      } else this.line(Buffer.from(line, 'utf8'), 0, Buffer.byteLength(line), 'lf');
       if (nl === n) break;
       start = nl + 1;
+      b = be + 1;
     }
     return last + 1;
   }
@@ -189,7 +216,7 @@ export class LineSplitter {
   private line(chunk: Buffer, start: number, end: number, how: LineEnd): void {
     if (this.pendingLen === 0 && end - start <= this.limit) {
       // The hot path: one decode, no copy.
-      this.sink(chunk.toString('utf8', start, end), how, false);
+      this.sink(chunk.toString('utf8', start, end), how, false, 0, 0);
       return;
     }
     this.pending.push(chunk.subarray(start, end));
@@ -210,7 +237,7 @@ export class LineSplitter {
   private emitPending(how: LineEnd): void {
     if (this.pendingLen > this.limit) this.cutPieces();
     const buf = this.take();
-    this.sink(buf.toString('utf8'), how, false);
+    this.sink(buf.toString('utf8'), how, false, 0, 0);
   }
 
   /** Emit limit-sized pieces from pending until the rest fits; the rest stays pending. */
@@ -221,7 +248,7 @@ export class LineSplitter {
       // Never split a UTF-8 character: back up over continuation bytes (10xxxxxx).
       while (cut > 0 && (buf[cut]! & 0xc0) === 0x80) cut--;
       if (cut === 0) cut = this.limit; // not UTF-8 anyway; keep the byte limit
-      this.sink(buf.toString('utf8', 0, cut), 'cut', false);
+      this.sink(buf.toString('utf8', 0, cut), 'cut', false, 0, 0);
       buf = buf.subarray(cut);
     }
     this.pending = buf.length > 0 ? [buf] : [];

@@ -49,6 +49,8 @@ interface StreamState {
   /** What the splitter's screen found in the current block of lines (valid for inBlock lines). */
   blockMayRedact: boolean;
   blockHasAnsi: boolean;
+  /** The current block's raw bytes; inBlock lines that need no redaction are written from them. */
+  blockBytes: Buffer;
 }
 
 interface ServiceLogs {
@@ -56,6 +58,8 @@ interface ServiceLogs {
   sink: RotatingFileSink;
   streams: Record<LogStream, StreamState>;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 const defaultTimer: BatchTimer = {
   set: (fn, ms) => setTimeout(fn, ms),
@@ -180,12 +184,15 @@ export class LogPipeline {
         carry: undefined,
         blockMayRedact: true,
         blockHasAnsi: true,
+        blockBytes: EMPTY,
         splitter: new LineSplitter(
-          (text, end, inBlock) => this.line(svc!, name, s, state, text, end, inBlock),
+          (text, end, inBlock, byteStart, byteEnd) =>
+            this.line(svc!, name, s, state, text, end, inBlock, byteStart, byteEnd),
           {
             maxLineBytes: o.maxLineBytes,
             // Checked once per block of lines instead of once per line.
-            screen: (block) => {
+            screen: (block, bytes) => {
+              state.blockBytes = bytes;
               state.blockMayRedact = this.redactor.mayRedact(block);
               state.blockHasAnsi = hasAnsi(block);
             },
@@ -211,6 +218,8 @@ export class LogPipeline {
     raw: string,
     end: LineEnd,
     inBlock: boolean,
+    byteStart: number,
+    byteEnd: number,
   ): void {
     const level =
       state.carry !== undefined
@@ -221,7 +230,8 @@ export class LogPipeline {
     const truncated = end === 'cut';
     state.carry = truncated ? level : undefined;
     let text = raw;
-    if (!inBlock || state.blockMayRedact) {
+    const fromBytes = inBlock && !state.blockMayRedact;
+    if (!fromBytes) {
       const r = this.redactor.redact(raw);
       text = r.text;
       if (r.hits.length > 0) {
@@ -239,7 +249,10 @@ export class LogPipeline {
       truncated,
     };
     svc.ring.push(line);
-    svc.sink.append(line, end, text);
+    // Unchanged block lines go to disk as the child's own bytes, without re-encoding the text.
+    if (fromBytes) {
+      svc.sink.appendBytes(this.stamp, stream, level, state.blockBytes, byteStart, byteEnd);
+    } else svc.sink.append(line, end, text);
     if (this.batchListeners.size === 0) return; // nobody watching; the ring has the history
     if (this.live.push(line)) this.skipped++;
     this.schedule();

@@ -1,15 +1,17 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { LogLine } from '../../../src-shared/model/log';
-import { formatRecord } from './file-format';
+import type { LogLevel, LogLine, LogStream } from '../../../src-shared/model/log';
+import { formatRecord, recordPrefix } from './file-format';
 import type { LineEnd } from './line-splitter';
 
 /** Default size at which `<service>.log` is rotated. */
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Default number of files kept per service, `.log` included. */
 export const DEFAULT_KEEP_FILES = 5;
-/** Buffered text above which a write starts at once instead of at the end of the tick. */
-const HIGH_WATER_CHARS = 64 * 1024;
+/** Buffered bytes above which a write starts at once instead of at the end of the tick. */
+const HIGH_WATER_BYTES = 64 * 1024;
+/** Size of one queue part; records are encoded straight into these. */
+const PART_BYTES = 256 * 1024;
 const LF = 0x0a;
 
 /** Options of a RotatingFileSink. */
@@ -38,10 +40,10 @@ export function logFilePath(logDir: string, service: string, n: number): string 
 
 /**
  * Appends one service's lines to `<logDir>/<service>.log` (format in file-format.ts), rotating
- * by size. Records are buffered as strings and written with one write per tick (or sooner past
- * 64 KiB) through a single file handle; writes are strictly serial, and rotation happens only
- * between two whole records after the previous bytes are written, so no line is split, lost or
- * written twice across a rotation.
+ * by size. Records are encoded in capture order straight into byte parts (a record never spans
+ * two parts) and written with one write per tick (or sooner past 64 KiB) through a single file
+ * handle; writes are strictly serial, and rotation happens only between two whole records after
+ * the previous bytes are written, so no line is split, lost or written twice across a rotation.
  */
 export class RotatingFileSink {
   /** The live file. */
@@ -49,8 +51,18 @@ export class RotatingFileSink {
   private readonly maxBytes: number;
   private readonly keep: number;
   private readonly onError: (error: Error) => void;
-  /** Records not yet handed to a write, as one string (appending beats joining an array). */
-  private queue = '';
+  /** Sealed parts not yet handed to a write, each holding whole records. */
+  private parts: Buffer[] = [];
+  /** The part being filled: bytes [curStart, curLen) are queued records, earlier ones are sealed. */
+  private cur: Buffer | null = null;
+  private curStart = 0;
+  private curLen = 0;
+  /** Bytes in `parts` plus `curLen`. */
+  private queued = 0;
+  /** Prefix cache for appendBytes: valid for one (time, stream), by level ('lf' records only). */
+  private prefixTime = NaN;
+  private prefixStream: LogStream | null = null;
+  private prefixes = new Map<LogLevel, Buffer>();
   private scheduled: NodeJS.Immediate | null = null;
   private draining: Promise<void> | null = null;
   private fh: FileHandle | null = null;
@@ -73,8 +85,72 @@ export class RotatingFileSink {
   /** Queue a line; `text` is what goes to disk (the raw piece, without the viewer's cut marker). */
   append(line: LogLine, end: LineEnd = 'lf', text: string = line.text): void {
     if (this.closed) return;
-    this.queue += formatRecord(line.time, line.stream, line.level, end, text);
-    if (this.queue.length >= HIGH_WATER_CHARS) this.kick();
+    const record = formatRecord(line.time, line.stream, line.level, end, text);
+    // A UTF-16 unit is at most 3 bytes of UTF-8; count exactly only when that bound does not fit.
+    if (this.cur === null || this.curLen + record.length * 3 > this.cur.length) {
+      this.reserve(Buffer.byteLength(record));
+    }
+    const n = this.cur!.write(record, this.curLen);
+    this.curLen += n;
+    this.queued += n;
+    this.wrote();
+  }
+
+  /**
+   * Queue an 'lf' record whose text is `src[start, end)`, bytes the child printed that are valid
+   * UTF-8 and need no redaction; the same bytes `append` would write for their decoded text.
+   */
+  appendBytes(
+    time: number,
+    stream: LogStream,
+    level: LogLevel,
+    src: Buffer,
+    start: number,
+    end: number,
+  ): void {
+    if (this.closed) return;
+    if (time !== this.prefixTime || stream !== this.prefixStream) {
+      this.prefixTime = time;
+      this.prefixStream = stream;
+      this.prefixes.clear();
+    }
+    let prefix = this.prefixes.get(level);
+    if (prefix === undefined) {
+      prefix = Buffer.from(recordPrefix(time, stream, level, 'lf'), 'latin1');
+      this.prefixes.set(level, prefix);
+    }
+    const n = prefix.length + (end - start) + 1;
+    if (this.cur === null || this.curLen + n > this.cur.length) this.reserve(n);
+    const cur = this.cur!;
+    let off = this.curLen;
+    cur.set(prefix, off);
+    off += prefix.length;
+    off += src.copy(cur, off, start, end);
+    cur[off++] = LF;
+    this.curLen = off;
+    this.queued += n;
+    this.wrote();
+  }
+
+  /** Make room for `n` more bytes in `cur`, sealing it into `parts` when it is too full. */
+  private reserve(n: number): void {
+    if (this.cur !== null && this.curLen + n <= this.cur.length) return;
+    this.seal();
+    this.cur = Buffer.allocUnsafe(Math.max(PART_BYTES, n));
+    this.curStart = 0;
+    this.curLen = 0;
+  }
+
+  /** Move the queued bytes of `cur` into `parts`; later records go after them in `cur`. */
+  private seal(): void {
+    if (this.cur !== null && this.curLen > this.curStart) {
+      this.parts.push(this.cur.subarray(this.curStart, this.curLen));
+      this.curStart = this.curLen;
+    }
+  }
+
+  private wrote(): void {
+    if (this.queued >= HIGH_WATER_BYTES) this.kick();
     else if (this.scheduled === null && this.draining === null) {
       this.scheduled = setImmediate(() => this.kick());
     }
@@ -100,7 +176,7 @@ export class RotatingFileSink {
       clearImmediate(this.scheduled);
       this.scheduled = null;
     }
-    if (this.draining !== null || this.queue === '') return;
+    if (this.draining !== null || this.queued === 0) return;
     this.draining = this.drain().finally(() => {
       this.draining = null;
     });
@@ -108,9 +184,12 @@ export class RotatingFileSink {
 
   /** Write batches until the queue is empty; anything appended meanwhile joins the next batch. */
   private async drain(): Promise<void> {
-    while (this.queue !== '') {
-      const data = Buffer.from(this.queue, 'utf8');
-      this.queue = '';
+    while (this.queued > 0) {
+      this.seal();
+      const parts = this.parts;
+      const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.queued);
+      this.parts = [];
+      this.queued = 0;
       try {
         await this.writeRecords(data);
       } catch (error) {
