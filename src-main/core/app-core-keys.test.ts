@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { filesContaining } from '../../e2e/support/canary';
 import { freePort } from '../../e2e/support/free-port';
 import { missingInOrder } from '../../e2e/support/subsequence';
 import type { SecretsSnapshot } from '../../src-shared/model/secret';
@@ -21,14 +22,6 @@ afterEach(async () => {
   core = undefined;
   await rm(dir, { recursive: true, force: true });
 });
-
-async function filesUnder(root: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
-  }
-  return out;
-}
 
 const stack = (port: number) => `services:
   temporal: { enabled: false }
@@ -150,9 +143,7 @@ describe('keys through the app core', () => {
 
     const all = [...seen, JSON.stringify(snap), JSON.stringify(set)].join('\n');
     expect(all).not.toContain(canary);
-    for (const file of await filesUnder(dir)) {
-      expect((await readFile(file)).includes(Buffer.from(canary)), file).toBe(false);
-    }
+    expect(await filesContaining(dir, canary)).toEqual([]);
     const info = (set as { value: SecretsSnapshot }).value.keys.find(
       (k) => k.name === 'ANTHROPIC_API_KEY',
     )!;

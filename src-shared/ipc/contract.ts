@@ -24,6 +24,10 @@ const keyValue = z
   .string()
   .min(1, 'the key is empty')
   .max(4096, 'the key is longer than 4096 characters');
+/** A key typed in the dialog, for a first entry or a rotation. */
+const keyEntry = z
+  .object({ name: keyName, value: keyValue, remember: z.boolean(), requireTouchId: z.boolean() })
+  .strict();
 
 /** Metadata about the running app, for the window title and About. */
 export interface AppInfo {
@@ -79,25 +83,11 @@ export const invokeChannels = {
   },
   'secrets:snapshot': { args: none, result: returns<SecretsSnapshot>() },
   'secrets:set': {
-    args: z
-      .object({
-        name: keyName,
-        value: keyValue,
-        remember: z.boolean(),
-        requireTouchId: z.boolean(),
-      })
-      .strict(),
+    args: keyEntry,
     result: returns<SecretsSnapshot>(),
   },
   'secrets:rotate': {
-    args: z
-      .object({
-        name: keyName,
-        value: keyValue,
-        remember: z.boolean(),
-        requireTouchId: z.boolean(),
-      })
-      .strict(),
+    args: keyEntry,
     result: returns<RotationResult>(),
   },
   'secrets:delete': {

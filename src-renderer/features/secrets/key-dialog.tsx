@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { BusyLabel } from '../../components/busy-label';
 import { flushSync } from 'react-dom';
 import { Modal } from '../../components/modal';
 import { useSecrets, type KeyDialogState } from '../../stores/secrets';
@@ -162,11 +163,7 @@ function KeyForm({ dialog }: { dialog: KeyDialogState }) {
           </p>
         )}
         <div className="dialog-buttons">
-          {saving && (
-            <span className="busy" role="status">
-              Saving…
-            </span>
-          )}
+          <BusyLabel label={saving && 'Saving…'} />
           <button type="button" onClick={cancel} disabled={saving}>
             Cancel
           </button>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { BusyLabel } from '../../components/busy-label';
 import type { SecretInfo, SecretSource } from '../../../src-shared/model/secret';
 import { useSecrets } from '../../stores/secrets';
 import { useNow } from '../services/use-now';
@@ -34,11 +35,7 @@ export function KeysView() {
           </p>
         </div>
         <div className="actions">
-          {locking && (
-            <span className="busy" role="status">
-              {locking}
-            </span>
-          )}
+          <BusyLabel label={locking} />
           <button
             type="button"
             disabled={!!locking || !anyLoaded}
@@ -115,11 +112,7 @@ function KeyCard({ info, now, onDelete }: { info: SecretInfo; now: number; onDel
           {status}
         </span>
         <div className="actions">
-          {busy && (
-            <span className="busy" role="status">
-              {pending}
-            </span>
-          )}
+          <BusyLabel label={pending} />
           <button
             type="button"
             className={info.set ? undefined : 'primary'}

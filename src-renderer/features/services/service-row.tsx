@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { BusyLabel } from '../../components/busy-label';
 import type { ServiceStatus } from '../../../src-shared/model/service';
 import { useServices } from '../../stores/services';
 import { useSecrets } from '../../stores/secrets';
@@ -52,11 +53,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
           </div>
         </dl>
         <div className="actions">
-          {busy && (
-            <span className="busy" role="status">
-              {pending}
-            </span>
-          )}
+          <BusyLabel label={pending} />
           {needsKey && (
             <button
               type="button"

@@ -1,4 +1,5 @@
 import { useServices } from '../../stores/services';
+import { BusyLabel } from '../../components/busy-label';
 import { ServiceRow } from './service-row';
 import { STACK_LABEL } from './format';
 import { useNow } from './use-now';
@@ -28,11 +29,7 @@ export function ServicesView() {
           </p>
         </div>
         <div className="actions">
-          {stackPending && (
-            <span className="busy" role="status">
-              {stackPending}
-            </span>
-          )}
+          <BusyLabel label={stackPending} />
           <button
             type="button"
             className="primary"

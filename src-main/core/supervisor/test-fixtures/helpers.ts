@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceSpec } from '../../stack/types';
@@ -18,18 +17,8 @@ export async function makeTempDir(tracker: Tracker): Promise<string> {
   return dir;
 }
 
-/** A port that was free a moment ago: listen on 0, read it, close. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port that was free a moment ago (shared with the e2e suite). */
+export { freePort } from '../../../../e2e/support/free-port';
 
 /** A service definition running `service.mjs` with `args`; short timings for tests. */
 export function serviceSpec(
