@@ -12,6 +12,13 @@ export function hasAnsi(text: string): boolean {
   return text.includes('\u001B') || text.includes('\u009B');
 }
 
+const C1_CSI = Buffer.from('\u009B', 'utf8');
+
+/** hasAnsi for the UTF-8 bytes of a text. */
+export function hasAnsiBytes(bytes: Buffer): boolean {
+  return bytes.includes(0x1b) || bytes.includes(C1_CSI);
+}
+
 /** The text without ANSI escape sequences (for level parsing and search; display keeps them). */
 export function stripAnsi(text: string): string {
   return hasAnsi(text) ? text.replace(ANSI_PATTERN, '') : text;

@@ -37,6 +37,17 @@ describe('parseLevel on real Stigmer samples', () => {
     ['time=2026-11-23T23:19:23.293Z level=warn msg=x', 'warn'],
     ['2026-11-23 23:19:23,293 ERROR [main] failed', 'error'],
     ['panic: runtime error: index out of range', 'fatal'],
+    // Shapes around the `{"level":` fast path that must give what the general regex gives.
+    ['{"level":"bogus","lvl":"error"}', null],
+    ['{"level":"warn-ish"}', null],
+    ['{"level":30.5}', 'info'],
+    ['{"level": "debug"}', 'debug'],
+    ['{"level":"","severity":"ERROR"}', 'error'],
+    ['{"level":{"name":"x"},"lvl":"warn"}', 'warn'],
+    // logfmt needs "level=" or "lvl=", not any "l=".
+    ['url=http://x pool=4 ERROR: then', null],
+    ['lvl=error', 'error'],
+    ['x lvl=error', 'error'],
     ['Information about the task', null],
     ['', null],
     ['errors are fine here', null],

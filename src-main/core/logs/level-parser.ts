@@ -100,6 +100,38 @@ function isDigit(text: string, i: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
+/** The level of a line starting with "{". */
+function jsonLevel(text: string): LogLevel {
+  if (text.startsWith('{"level":')) {
+    // The usual shape (pino, bunyan, zap, our stand-ins) without a regex: `{"level":"warn"` or
+    // `{"level":30`. A known name or a number here is the regex's leftmost match too.
+    const c = text.charCodeAt(9);
+    if (c === 0x22 /* " */) {
+      const close = text.indexOf('"', 10);
+      const level = close > 10 ? fromName(text.slice(10, close)) : null;
+      if (level !== null) return level;
+    } else if (c >= 0x30 && c <= 0x39) {
+      let end = 10;
+      while (isDigit(text, end)) end++;
+      return fromNumber(Number(text.slice(9, end)));
+    }
+  }
+  if (!text.includes('"')) return null;
+  const m = JSON_LEVEL.exec(text);
+  if (m === null) return null;
+  return m[2] !== undefined ? fromNumber(Number(m[2])) : fromName(m[1]);
+}
+
+/** Whether the text holds `level=` or `lvl=`: one scan for their common "l=". */
+function mayHaveLogfmtLevel(text: string): boolean {
+  for (let i = text.indexOf('l='); i !== -1; i = text.indexOf('l=', i + 2)) {
+    if ((i >= 4 && text.startsWith('leve', i - 4)) || (i >= 2 && text.startsWith('lv', i - 2))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * The level a line announces, or null. Checks, in order: a JSON `level` field, logfmt
  * `level=`, a fatal phrase, a `[LEVEL]` tag, a `LEVEL:` prefix, a bare upper-case level word.
@@ -112,14 +144,9 @@ export function parseLevel(raw: string): LogLevel {
 /** parseLevel for text known to hold no ANSI escapes. */
 export function parsePlainLevel(text: string): LogLevel {
   const first = text.charCodeAt(0);
-  if (first === 0x7b /* { */) {
-    // A JSON line decides alone: a JSON object without a level field has no level.
-    if (!text.includes('"')) return null;
-    const m = JSON_LEVEL.exec(text);
-    if (m === null) return null;
-    return m[2] !== undefined ? fromNumber(Number(m[2])) : fromName(m[1]);
-  }
-  if (text.includes('level=') || text.includes('lvl=')) {
+  // A JSON line decides alone: a JSON object without a level field has no level.
+  if (first === 0x7b /* { */) return jsonLevel(text);
+  if (mayHaveLogfmtLevel(text)) {
     const level = fromName(LOGFMT_LEVEL.exec(text)?.[1]);
     if (level !== null) return level;
   }

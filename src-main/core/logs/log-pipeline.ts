@@ -1,6 +1,6 @@
 import type { LogLevel, LogLine, LogStream } from '../../../src-shared/model/log';
 import { HitReporter, type RedactionReport } from './hit-reporter';
-import { hasAnsi } from './ansi';
+import { hasAnsiBytes } from './ansi';
 import { parseLevel, parsePlainLevel } from './level-parser';
 import { cutMarker, DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEnd } from './line-splitter';
 import { Redactor, type NamedSecret } from './redactor';
@@ -191,10 +191,10 @@ export class LogPipeline {
           {
             maxLineBytes: o.maxLineBytes,
             // Checked once per block of lines instead of once per line.
-            screen: (block, bytes) => {
+            screen: (_block, bytes) => {
               state.blockBytes = bytes;
-              state.blockMayRedact = this.redactor.mayRedact(block);
-              state.blockHasAnsi = hasAnsi(block);
+              state.blockMayRedact = this.redactor.mayRedactBytes(bytes);
+              state.blockHasAnsi = hasAnsiBytes(bytes);
             },
           },
         ),

@@ -77,6 +77,41 @@ describe('Redactor', () => {
     expect(r.redact('k=sk-proj-knownknownknownknown01').text).toBe('k=[redacted:openai-key]');
   });
 
+  it('screens a block by its bytes: maybe whenever some line would change, no for clean text', () => {
+    const r = new Redactor([
+      { name: 'ANTHROPIC_API_KEY', value: CURRENT },
+      { name: 'CURSOR_API_KEY', value: 'clé-secrète-→-42' },
+    ]);
+    // Tails of the searched needles without their heads: "ok-", "php_", "my_pat_", "XAKI".
+    const clean = [
+      '[INFO] café → naïve ok-go php_x my_pat_y XAKI',
+      '{"level":"info","msg":"queue ready"}',
+      'plain words',
+    ];
+    const dirty = [
+      `[INFO] key ${CURRENT}`,
+      'cursor clé-secrète-→-42 done',
+      'aws AKIAABCDEFGHIJKLMNOP',
+      'gh ghp_' + 'a'.repeat(36),
+      'fg github_pat_11ABCDEFG0123456789_abcdefghijklmnop',
+      'slack xoxb-1234567890-abcdef',
+    ];
+    expect(r.mayRedactBytes(Buffer.from(clean.join('\n')))).toBe(false);
+    for (const line of clean) expect(r.redact(line).text).toBe(line);
+    for (const line of dirty) {
+      expect(r.redact(line).text).not.toBe(line);
+      expect(r.mayRedactBytes(Buffer.from([...clean, line, ...clean].join('\n')))).toBe(true);
+    }
+    // A needle at the very start or end of the block.
+    expect(r.mayRedactBytes(Buffer.from('sk-proj-abcdefghijklmnopqrstuvwx'))).toBe(true);
+    expect(r.mayRedactBytes(Buffer.from('ghp_'))).toBe(true);
+    expect(r.mayRedactBytes(Buffer.from('ok github_pat_'))).toBe(true);
+    // After setSecrets the old value no longer counts, the new one does.
+    r.setSecrets([{ name: 'OPENAI_API_KEY', value: 'open-sesame-value' }]);
+    expect(r.mayRedactBytes(Buffer.from('cursor clé-secrète-→-42'))).toBe(false);
+    expect(r.mayRedactBytes(Buffer.from('x open-sesame-value y'))).toBe(true);
+  });
+
   it('ignores values too short to be keys', () => {
     const r = new Redactor([{ name: 'X', value: 'abc' }]);
     expect(r.secretCount).toBe(0);

@@ -44,6 +44,31 @@ const COMBINED = new RegExp(
 
 /** Substrings at least one pattern needs; a line with none of them skips the regex. */
 const PREFIXES = /sk-|AKIA|ghp_|github_pat_|xox/;
+/**
+ * The same substrings for screening a block's raw bytes, each split into a `head` and the `tail`
+ * searched for: Buffer#indexOf finds a needle by scanning for its first byte, so starting on a
+ * rarer byte ('k' rather than 's', 'h' rather than 'g', '_' rather than 'g') makes the screen
+ * several times faster on ordinary text. A hit counts only when `head` precedes it.
+ */
+const PREFIX_BYTES: readonly { head: Buffer; tail: Buffer }[] = [
+  ['s', 'k-'],
+  ['', 'AKIA'],
+  ['g', 'hp_'],
+  ['github', '_pat_'],
+  ['', 'xox'],
+].map(([head, tail]) => ({
+  head: Buffer.from(head!, 'latin1'),
+  tail: Buffer.from(tail!, 'latin1'),
+}));
+
+/** Whether `head + tail` occurs in `bytes`, searching for `tail`. */
+function includesSplit(bytes: Buffer, head: Buffer, tail: Buffer): boolean {
+  const h = head.length;
+  for (let i = bytes.indexOf(tail, h); i !== -1; i = bytes.indexOf(tail, i + 1)) {
+    if (h === 0 || bytes.compare(head, 0, h, i - h, i) === 0) return true;
+  }
+  return false;
+}
 
 const NO_HITS: readonly string[] = Object.freeze([]);
 
@@ -61,6 +86,8 @@ function mayHavePattern(text: string): boolean {
  */
 export class Redactor {
   private secrets: readonly NamedSecret[] = [];
+  /** The secrets' UTF-8 bytes for mayRedactBytes; zeroed when replaced. */
+  private secretBytes: Buffer[] = [];
 
   constructor(secrets: readonly NamedSecret[] = []) {
     this.setSecrets(secrets);
@@ -73,6 +100,8 @@ export class Redactor {
       .filter((s) => s.value.length >= MIN_SECRET_LENGTH)
       .map((s) => ({ name: s.name, value: s.value }))
       .sort((a, b) => b.value.length - a.value.length);
+    for (const b of this.secretBytes) b.fill(0);
+    this.secretBytes = this.secrets.map((s) => Buffer.from(s.value, 'utf8'));
   }
 
   /** How many values are currently watched (for tests and diagnostics, never the values). */
@@ -81,12 +110,15 @@ export class Redactor {
   }
 
   /**
-   * False when `text` (any number of lines) holds no secret value and nothing a key shape
-   * needs, so none of its lines would be changed by `redact`; true means "maybe".
+   * False when `bytes`, valid UTF-8 of any number of lines, hold no secret value and nothing a
+   * key shape needs, so none of its lines would be changed by `redact`; true means "maybe".
+   * Checked on the bytes (in valid UTF-8 a string's encoding occurs exactly where the string
+   * does), so a block is screened without a regex pass over its decoded text.
    */
-  mayRedact(text: string): boolean {
-    for (const s of this.secrets) if (text.includes(s.value)) return true;
-    return mayHavePattern(text);
+  mayRedactBytes(bytes: Buffer): boolean {
+    for (const s of this.secretBytes) if (bytes.includes(s)) return true;
+    for (const p of PREFIX_BYTES) if (includesSplit(bytes, p.head, p.tail)) return true;
+    return false;
   }
 
   /** The line with every secret replaced, and which names were found. Same string if none. */

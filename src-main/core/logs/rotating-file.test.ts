@@ -102,6 +102,55 @@ describe('RotatingFileSink', () => {
     }
   });
 
+  it('writes the same files from block bytes as from text, across parts, restaging and rotation', async () => {
+    // Lines of 0 to ~300 bytes (short runs use up the gap left for prefixes and force restaging),
+    // multi-byte characters, blocks bigger than one 256 KiB part, text records in between.
+    const opts = { maxBytes: 300_000, keep: 50 };
+    const fromBytes = new RotatingFileSink(path.join(dir, 'bytes'), 'svc', opts);
+    const fromText = new RotatingFileSink(path.join(dir, 'text'), 'svc', opts);
+    let n = 0;
+    for (let block = 0; block < 40; block++) {
+      const count = block % 5 === 0 ? 3000 : 40 + block * 7;
+      const lines: string[] = [];
+      for (let i = 0; i < count; i++, n++) {
+        // Every 4th block is all 0-2 byte lines: 41 bytes out per 1-3 in.
+        const short = block % 4 === 3 || n % 97 < 20;
+        lines.push(
+          short ? 'x'.repeat(n % 3) : `#${n} ${'é→'.repeat(n % 50)} ${'w'.repeat(n % 130)}`,
+        );
+      }
+      const src = Buffer.from(lines.join('\n'));
+      const time = T0 + block;
+      let off = 0;
+      for (const [i, text] of lines.entries()) {
+        const len = Buffer.byteLength(text);
+        const l = line(n, { time, text, stream: 'stdout', level: i % 4 === 0 ? 'warn' : null });
+        if (i % 500 === 499) {
+          // A redacted line goes in as text in the middle of a block.
+          const redacted = { ...l, text: '[redacted:K]' };
+          fromBytes.append(redacted);
+          fromText.append(redacted);
+        } else {
+          fromBytes.appendBytes(time, 'stdout', l.level, src, off, off + len);
+          fromText.append(l);
+        }
+        off += len + 1;
+      }
+      // Let writes finish between blocks, or leave them in flight while more blocks come.
+      if (block % 3 === 0) await Promise.all([fromBytes.flush(), fromText.flush()]);
+      else if (block % 3 === 1) await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all([fromBytes.close(), fromText.close()]);
+    const names = (await readdir(path.join(dir, 'text'))).sort();
+    expect(names.length).toBeGreaterThan(5); // rotated many times
+    expect((await readdir(path.join(dir, 'bytes'))).sort()).toEqual(names);
+    for (const f of names) {
+      const a = await readFile(path.join(dir, 'bytes', f));
+      const b = await readFile(path.join(dir, 'text', f));
+      expect(a.equals(b), f).toBe(true);
+    }
+  });
+
   it('gives a record larger than maxBytes a file of its own', async () => {
     const sink = new RotatingFileSink(dir, 'svc', { maxBytes: 100, keep: 3 });
     sink.append(line(1, { text: 'small' }));

@@ -63,6 +63,12 @@ export class RotatingFileSink {
   private prefixTime = NaN;
   private prefixStream: LogStream | null = null;
   private prefixes = new Map<LogLevel, Buffer>();
+  /**
+   * appendBytes staging: `stageSrc[i]` sits at `cur[stageShift + i]` (for the bytes not yet
+   * appended), beyond the queued records, so each line is moved into place with copyWithin.
+   */
+  private stageSrc: Buffer | null = null;
+  private stageShift = 0;
   private scheduled: NodeJS.Immediate | null = null;
   private draining: Promise<void> | null = null;
   private fh: FileHandle | null = null;
@@ -86,6 +92,7 @@ export class RotatingFileSink {
   append(line: LogLine, end: LineEnd = 'lf', text: string = line.text): void {
     if (this.closed) return;
     const record = formatRecord(line.time, line.stream, line.level, end, text);
+    this.stageSrc = null; // this record, written at curLen, may cover staged bytes
     // A UTF-16 unit is at most 3 bytes of UTF-8; count exactly only when that bound does not fit.
     if (this.cur === null || this.curLen + record.length * 3 > this.cur.length) {
       this.reserve(Buffer.byteLength(record));
@@ -119,22 +126,51 @@ export class RotatingFileSink {
       prefix = Buffer.from(recordPrefix(time, stream, level, 'lf'), 'latin1');
       this.prefixes.set(level, prefix);
     }
-    const n = prefix.length + (end - start) + 1;
-    if (this.cur === null || this.curLen + n > this.cur.length) this.reserve(n);
+    const p = prefix.length;
+    const n = p + (end - start) + 1;
+    // The record's prefix must not overwrite staged bytes still to be moved.
+    if (this.stageSrc !== src || this.curLen + p > this.stageShift + start)
+      this.stage(src, start, n);
     const cur = this.cur!;
     let off = this.curLen;
     cur.set(prefix, off);
-    off += prefix.length;
-    off += src.copy(cur, off, start, end);
+    off += p;
+    cur.copyWithin(off, this.stageShift + start, this.stageShift + end);
+    off += end - start;
     cur[off++] = LF;
     this.curLen = off;
     this.queued += n;
     this.wrote();
   }
 
+  /**
+   * Copy `src[start..]` once to the end of `cur` (or of a fresh part when `cur` has too little
+   * room), leaving a gap before it for the records' prefixes. Lines are then moved within one
+   * buffer by copyWithin: a per-line Buffer#copy would make a new view object for every line,
+   * which costs more than the bytes it moves. When the gap runs out (short lines, each adding a
+   * 40-byte prefix) the rest is staged again.
+   */
+  private stage(src: Buffer, start: number, first: number): void {
+    const rest = src.length - start;
+    // Room for the first record plus about one prefix per 80 bytes of staged text.
+    const gap = first + (rest >> 1);
+    if (this.cur === null || this.cur.length - this.curLen < rest + gap) {
+      this.newPart(rest + gap);
+    }
+    const cur = this.cur!;
+    this.stageShift = cur.length - src.length;
+    cur.set(src.subarray(start), this.stageShift + start);
+    this.stageSrc = src;
+  }
+
   /** Make room for `n` more bytes in `cur`, sealing it into `parts` when it is too full. */
   private reserve(n: number): void {
     if (this.cur !== null && this.curLen + n <= this.cur.length) return;
+    this.newPart(n);
+  }
+
+  /** Seal `cur` and continue in a fresh part of at least `n` bytes. */
+  private newPart(n: number): void {
     this.seal();
     this.cur = Buffer.allocUnsafe(Math.max(PART_BYTES, n));
     this.curStart = 0;
@@ -187,11 +223,10 @@ export class RotatingFileSink {
     while (this.queued > 0) {
       this.seal();
       const parts = this.parts;
-      const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.queued);
       this.parts = [];
       this.queued = 0;
       try {
-        await this.writeRecords(data);
+        await this.writeParts(parts);
       } catch (error) {
         // The handle may be in an unknown state; reopen (and re-stat) on the next write.
         const fh = this.fh;
@@ -200,6 +235,24 @@ export class RotatingFileSink {
         this.onError(error instanceof Error ? error : new Error(String(error)));
       }
     }
+  }
+
+  /**
+   * Append parts of whole records: in one gathered write when they fit in the current file (the
+   * common case), else part by part with rotation between records.
+   */
+  private async writeParts(parts: readonly Buffer[]): Promise<void> {
+    if (parts.length > 1) {
+      let total = 0;
+      for (const part of parts) total += part.length;
+      const fh = await this.handle();
+      if (this.size + total <= this.maxBytes) {
+        await writeAllv(fh, parts);
+        this.size += total;
+        return;
+      }
+    }
+    for (const part of parts) await this.writeRecords(part);
   }
 
   /** Append whole records from `buf`, rotating between records when the file would overflow. */
@@ -261,6 +314,16 @@ async function writeAll(fh: FileHandle, buf: Buffer, off: number, len: number): 
     const { bytesWritten } = await fh.write(buf, off, len);
     off += bytesWritten;
     len -= bytesWritten;
+  }
+}
+
+async function writeAllv(fh: FileHandle, parts: readonly Buffer[]): Promise<void> {
+  const rest = [...parts];
+  while (rest.length > 0) {
+    let { bytesWritten } = await fh.writev(rest);
+    // Short write: drop what went out and go on with the rest.
+    while (rest.length > 0 && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
+    if (rest.length > 0 && bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
   }
 }
 
