@@ -117,4 +117,72 @@ describe('LineSplitter', () => {
       expect(rebuilt).toBe(input);
     }
   });
+
+  it('splits a block of lines after a leftover line, with byte ranges that match the bytes', () => {
+    type Seen = { text: string; end: LineEnd; inBlock: boolean; bytes: string | null };
+    const seen: Seen[] = [];
+    const screened: string[] = [];
+    let blockBytes = Buffer.alloc(0);
+    const s = new LineSplitter(
+      (text, end, inBlock, start, stop) =>
+        seen.push({
+          text,
+          end,
+          inBlock,
+          bytes: inBlock ? blockBytes.toString('utf8', start, stop) : null,
+        }),
+      {
+        maxLineBytes: 64,
+        screen: (block, bytes) => {
+          screened.push(block);
+          blockBytes = bytes;
+        },
+      },
+    );
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i} café → ${'x'.repeat(i)}`);
+    lines[20] = 'L'.repeat(100); // over the limit inside the block: cut, not in the block
+    s.push(Buffer.from('leftover sta'));
+    s.push(Buffer.from(`rt\n${lines.join('\n')}\npartial`));
+    s.flush();
+
+    expect(seen[0]).toEqual({ text: 'leftover start', end: 'lf', inBlock: false, bytes: null });
+    expect(screened).toEqual([lines.join('\n')]);
+    const body = seen.slice(1, -1);
+    expect(body.map((l) => l.text)).toEqual([
+      ...lines.slice(0, 20),
+      'L'.repeat(64),
+      'L'.repeat(36),
+      ...lines.slice(21),
+    ]);
+    for (const l of body) {
+      if (l.text.startsWith('L')) expect(l.inBlock).toBe(false);
+      else expect(l).toMatchObject({ end: 'lf', inBlock: true, bytes: l.text });
+    }
+    expect(seen.at(-1)).toEqual({ text: 'partial', end: 'eof', inBlock: false, bytes: null });
+  });
+
+  it('leaves chunks with a CR or invalid UTF-8 to the byte-wise path, with the same lines', () => {
+    const many = Array.from({ length: 30 }, (_, i) => `row ${i} ${'y'.repeat(i)}`).join('\n');
+    const withCr = Buffer.from(`${many}\r\n${many}\n`);
+    const invalid = Buffer.concat([
+      Buffer.from(`${many}\nbad `),
+      Buffer.from([0xff]),
+      Buffer.from(`\n${many}\n`),
+    ]);
+    for (const chunk of [withCr, invalid]) {
+      const out: boolean[] = [];
+      const texts: string[] = [];
+      const s = new LineSplitter(
+        (text, _end, inBlock) => {
+          out.push(inBlock);
+          texts.push(text);
+        },
+        { screen: () => {} },
+      );
+      s.push(chunk);
+      s.flush();
+      expect(out.every((b) => !b)).toBe(true);
+      expect(texts.join('\n')).toBe(chunk.toString('utf8').replace('\r\n', '\n').slice(0, -1));
+    }
+  });
 });
