@@ -1,9 +1,10 @@
 import type { AppInfo, EventChannel, EventPayload } from '../../src-shared/ipc/contract';
+import type { SecretsSnapshot } from '../../src-shared/model/secret';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
 import type { KeychainStore, UnlockGate } from './secrets';
 
-/** Who asked for an action (recorded in the audit trail later). */
+/** Who asked for an action (recorded in the audit trail). */
 export type Actor = 'window' | 'tray' | 'system' | 'cli';
 
 /** Listener for events the core pushes to every window. */
@@ -42,6 +43,10 @@ export interface AppCore {
   startService(name: string, actor: Actor): Promise<StackSnapshot>;
   stopService(name: string, actor: Actor): Promise<StackSnapshot>;
   restartService(name: string, actor: Actor): Promise<StackSnapshot>;
+  /** "Lock keys": wipe the vault; the journal's key.locked entries name the actor. */
+  lockKeys(actor: Actor): Promise<SecretsSnapshot>;
+  /** Ask the window to open the key dialog for `name` (the tray's "Rotate…"). */
+  requestKeyDialog(name: string): void;
   /** Stop the stack and release everything; called on Quit. */
   shutdown(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { canaryKey, filesContaining } from '../../e2e/support/canary';
 import { freePort } from '../../e2e/support/free-port';
 import { INVOKE_CHANNELS } from '../../src-shared/ipc/contract';
 import type { StackSnapshot } from '../../src-shared/model/service';
@@ -89,6 +90,70 @@ describe('app core', () => {
     // Versions only go up, so the window can drop a stale event.
     const versions = events.map((e) => e.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  });
+
+  it('journals who asked: per-service actions and Lock keys from the tray or the window', async () => {
+    const c = await makeCore(serverOnly(await freePort()));
+    const router = createRouter(c.handlers, { isTrustedSender: () => true });
+    const sender = { url: 't' };
+    await c.startService('stigmer-server', 'tray');
+    expect(
+      await router.handle('services:restart', { name: 'stigmer-server' }, sender),
+    ).toMatchObject({ ok: true });
+    await c.stopService('stigmer-server', 'tray');
+    const canary = canaryKey('actor');
+    const key = {
+      name: 'ANTHROPIC_API_KEY',
+      value: canary,
+      remember: false,
+      requireTouchId: false,
+    };
+    expect(await router.handle('secrets:set', key, sender)).toMatchObject({ ok: true });
+    const locked = await c.lockKeys('tray');
+    expect(locked.keys.find((k) => k.name === 'ANTHROPIC_API_KEY')?.set).toBe(false);
+    expect(await router.handle('secrets:set', key, sender)).toMatchObject({ ok: true });
+    expect(await router.handle('secrets:lock', undefined, sender)).toMatchObject({ ok: true });
+
+    const list = (await router.handle('audit:list', { limit: 1000 }, sender)) as {
+      value: { entries: { type: string; actor: string; service: string | null }[] };
+    };
+    const acts = list.value.entries
+      .reverse()
+      .filter((e) => e.type.endsWith('-requested') || e.type === 'key.locked')
+      .map((e) => `${e.type} ${e.actor} ${e.service ?? '-'}`);
+    expect(acts).toEqual([
+      'service.start-requested tray stigmer-server',
+      'service.restart-requested window stigmer-server',
+      'service.stop-requested tray stigmer-server',
+      'key.locked tray -',
+      'key.locked window -',
+    ]);
+    // Entering a key after a tray action is the window's again.
+    const entered = list.value.entries.filter((e) => e.type === 'key.entered');
+    expect(entered.map((e) => e.actor)).toEqual(['window', 'window']);
+    await c.shutdown();
+    expect(await filesContaining(dir, canary)).toEqual([]);
+  });
+
+  it("keeps a key-dialog request (the tray's Rotate…) until one window takes it", async () => {
+    const c = await makeCore(null);
+    const router = createRouter(c.handlers, { isTrustedSender: () => true });
+    const take = () => router.handle('ui:take-key-dialog-request', undefined, { url: 't' });
+    const pokes: unknown[] = [];
+    c.onEvent((channel, payload) => {
+      if (channel === 'ui:key-dialog-requested') pokes.push(payload);
+    });
+    expect(await take()).toEqual({ ok: true, value: null });
+    c.requestKeyDialog('OPENAI_API_KEY');
+    expect(pokes).toEqual([{}]); // the event carries nothing; the request is taken
+    expect(await take()).toEqual({ ok: true, value: { name: 'OPENAI_API_KEY', mode: 'enter' } });
+    expect(await take()).toEqual({ ok: true, value: null });
+    const key = { name: 'OPENAI_API_KEY', value: `sk-proj-${'a'.repeat(30)}`, remember: false };
+    await router.handle('secrets:set', { ...key, requireTouchId: false }, { url: 't' });
+    c.requestKeyDialog('OPENAI_API_KEY');
+    expect(await take()).toEqual({ ok: true, value: { name: 'OPENAI_API_KEY', mode: 'rotate' } });
+    expect(() => c.requestKeyDialog('NOT_A_KEY')).toThrow(/not a key Stigmer Local manages/);
+    expect(await take()).toEqual({ ok: true, value: null });
   });
 
   it('keeps the last good stack when the file turns bad, and says which field is wrong', async () => {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventChannel, EventPayload } from '../../src-shared/ipc/contract';
 import { UserError } from '../../src-shared/model/errors';
+import type { KeyDialogRequest } from '../../src-shared/model/secret';
 import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
@@ -47,7 +48,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const recorder = new AuditRecorder(journal, (error) =>
     console.error(`[audit] ${error instanceof Error ? error.message : String(error)}`),
   );
-  secrets.onEvent((event) => recorder.secretEvent(event, 'window'));
+  // Key events are journalled under the actor of the action that caused them: the window for
+  // everything typed in it, unless an action from elsewhere (the tray's Lock keys) says so while
+  // the store emits (synchronously) inside it. Releases and evictions are always 'system'.
+  let keyActor: Actor = 'window';
+  secrets.onEvent((event) => recorder.secretEvent(event, keyActor));
   await adoptEnvironmentKeys(secrets, options.env);
   secrets.startIdleEviction();
   // Every byte a child prints goes to its rotating log file (and the log viewer), redacted.
@@ -133,6 +138,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     return snapshot();
   };
 
+  /** The tray's last "Rotate…" until a window takes it. */
+  let keyDialogRequest: KeyDialogRequest | null = null;
+
   const core: AppCore = {
     handlers: undefined as unknown as Handlers,
     snapshot,
@@ -150,9 +158,40 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         await recorder.record({ type: 'stack.stop-requested', actor });
         await supervisor.stopAll();
       }),
-    startService: (name, _actor) => act(async () => (known(name), supervisor.start(name))),
-    stopService: (name, _actor) => act(async () => (known(name), supervisor.stop(name))),
-    restartService: (name, _actor) => act(async () => (known(name), supervisor.restart(name))),
+    startService: (name, actor) =>
+      act(async () => {
+        known(name);
+        await recorder.record({ type: 'service.start-requested', actor, service: name });
+        await supervisor.start(name);
+      }),
+    stopService: (name, actor) =>
+      act(async () => {
+        known(name);
+        await recorder.record({ type: 'service.stop-requested', actor, service: name });
+        await supervisor.stop(name);
+      }),
+    restartService: (name, actor) =>
+      act(async () => {
+        known(name);
+        await recorder.record({ type: 'service.restart-requested', actor, service: name });
+        await supervisor.restart(name);
+      }),
+    async lockKeys(actor) {
+      keyActor = actor;
+      try {
+        secrets.lock();
+      } finally {
+        keyActor = 'window';
+      }
+      await recorder.settled();
+      return keysSnapshot();
+    },
+    requestKeyDialog(name) {
+      const info = secrets.list().find((k) => k.name === name);
+      if (!info) throw new UserError('not-found', `${name} is not a key Stigmer Local manages.`);
+      keyDialogRequest = { name, mode: info.set ? 'rotate' : 'enter' };
+      emit('ui:key-dialog-requested', {});
+    },
     async shutdown() {
       await supervisor.dispose();
       await logs.close();
@@ -241,10 +280,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       await recorder.settled();
       return keysSnapshot();
     },
-    'secrets:lock': async () => {
-      secrets.lock();
-      await recorder.settled();
-      return keysSnapshot();
+    'secrets:lock': () => core.lockKeys('window'),
+    'ui:take-key-dialog-request': async () => {
+      const request = keyDialogRequest;
+      keyDialogRequest = null;
+      return request;
     },
   };
   await recorder.record({

@@ -40,6 +40,7 @@ function recordingHandlers(calls: string[]): Handlers {
     'secrets:delete': reply('secrets:delete') as never,
     'secrets:rotate': reply('secrets:rotate') as never,
     'secrets:lock': reply('secrets:lock') as never,
+    'ui:take-key-dialog-request': reply('ui:take-key-dialog-request') as never,
     'services:restart': async (args) => {
       if (args.name === 'nope') throw new UserError('not-found', 'There is no service "nope".');
       if (args.name === 'boom') throw new Error('disk on fire');

@@ -122,11 +122,17 @@ if (!app.requestSingleInstanceLock()) {
         restart: (name) => void live.restartService(name, 'tray').catch(report(`Restart ${name}`)),
         openDashboard: () => dashboard.show(),
         // The renderer opens the key dialog by itself while a key is needed, so showing the
-        // window is enough here. Follow-up: a `ui:open-key-dialog` event channel (contract) so
-        // the tray can open the dialog for a given key, which Rotate needs to skip a click.
+        // window is enough for Enter; Rotate leaves a request the window takes when it is up.
         enterKey: () => dashboard.show(),
-        rotateKey: () => dashboard.show(),
-        lockKeys: () => void live.handlers['secrets:lock'](undefined).catch(report('Lock keys')),
+        rotateKey: (name) => {
+          try {
+            live.requestKeyDialog(name);
+          } catch (error) {
+            report(`Rotate ${name}`)(error);
+          }
+          dashboard.show();
+        },
+        lockKeys: () => void live.lockKeys('tray').catch(report('Lock keys')),
         quit: () => app.quit(), // -> before-quit -> quitFlow stops the stack first
       };
       // Keys state for the tray; without it the tray still works, its key items disabled.

@@ -50,6 +50,10 @@ export const api = {
   lockSecrets: () => invoke('secrets:lock', undefined),
   onSecretsChanged: (listener: (s: EventPayload<'secrets:changed'>) => void) =>
     window.stigmer.on('secrets:changed', listener),
+  /** Takes (and clears) the tray's request to open the key dialog, if there is one. */
+  takeKeyDialogRequest: () => invoke('ui:take-key-dialog-request', undefined),
+  onKeyDialogRequested: (listener: () => void) =>
+    window.stigmer.on('ui:key-dialog-requested', listener),
   /** The buffered tail of one service (or all services merged by time when `service` is null). */
   logsTail: (service: string | null, limit: number) => invoke('logs:tail', { service, limit }),
   openLogFolder: () => invoke('logs:open-folder', undefined),

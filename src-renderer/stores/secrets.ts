@@ -72,7 +72,21 @@ export const useSecrets = create<SecretsState>((set, get) => {
     init() {
       const off = api.onSecretsChanged(accept);
       api.secretsSnapshot().then(accept, (e: Error) => set({ error: e.message }));
-      return off;
+      // The tray's "Rotate…": taken at start too, in case it came before this window loaded.
+      const takeRequest = () =>
+        api.takeKeyDialogRequest().then(
+          (request) => {
+            // A dialog already open keeps what the user is typing; the request waits no longer.
+            if (request && !get().dialog) set({ dialog: request });
+          },
+          () => undefined,
+        );
+      const offRequest = api.onKeyDialogRequested(takeRequest);
+      void takeRequest();
+      return () => {
+        off();
+        offRequest();
+      };
     },
     openDialog: (name, mode) => set({ dialog: { name, mode } }),
     closeDialog() {

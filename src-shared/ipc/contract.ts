@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AuditEntry, VerifyResult } from '../model/audit';
 import { AUDIT_TYPES } from '../model/audit';
 import type { LogLine } from '../model/log';
-import type { RotationResult, SecretsSnapshot } from '../model/secret';
+import type { KeyDialogRequest, RotationResult, SecretsSnapshot } from '../model/secret';
 import type { StackSnapshot } from '../model/service';
 import { settingsSchema, type Settings } from '../model/settings';
 
@@ -95,6 +95,8 @@ export const invokeChannels = {
     result: returns<SecretsSnapshot>(),
   },
   'secrets:lock': { args: none, result: returns<SecretsSnapshot>() },
+  /** The pending key-dialog request (see 'ui:key-dialog-requested'), cleared by taking it. */
+  'ui:take-key-dialog-request': { args: none, result: returns<KeyDialogRequest | null>() },
 } as const;
 
 /** Every event channel (main -> renderer), with the payload type. */
@@ -105,6 +107,11 @@ export const eventChannels = {
   'logs:lines': returns<{ lines: LogLine[]; skipped: number }>(),
   /** An entry was appended to the audit journal (on disk already). */
   'audit:appended': returns<AuditEntry>(),
+  /**
+   * Something outside the window (the tray) asked for the key dialog; the window takes the
+   * request with 'ui:take-key-dialog-request', also at start, so one sent before it loaded is kept.
+   */
+  'ui:key-dialog-requested': returns<Record<string, never>>(),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -36,6 +36,15 @@ export interface SecretsSnapshot {
   consumers: Record<string, string[]>;
 }
 
+/**
+ * A request from outside the window (the tray's "Rotate…") to open the key dialog: for a new
+ * value when the key is set, else for a first one. Taken once by the window.
+ */
+export interface KeyDialogRequest {
+  name: string;
+  mode: 'enter' | 'rotate';
+}
+
 /** What a rotation did: stored the new key, or put the previous one back (and why). */
 export interface RotationResult {
   outcome: 'rotated' | 'rolled-back';

@@ -122,7 +122,7 @@ describe('LineSplitter', () => {
     type Seen = { text: string; end: LineEnd; inBlock: boolean; bytes: string | null };
     const seen: Seen[] = [];
     const screened: string[] = [];
-    let blockBytes = Buffer.alloc(0);
+    let blockBytes: Buffer = Buffer.alloc(0);
     const s = new LineSplitter(
       (text, end, inBlock, start, stop) =>
         seen.push({
