@@ -211,11 +211,11 @@ test('Lock keys forgets a session key: the next restart asks again; the idle set
   const idle = page.getByLabel('Forget keys from memory after this many idle minutes');
   await expect(idle).toHaveValue('10');
   await idle.fill('5000');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('at most 1440');
   await expect(idle).toHaveValue('5000');
   await idle.fill('15');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await page.reload();
   await expect(page.getByLabel('Forget keys from memory after this many idle minutes')).toHaveValue(

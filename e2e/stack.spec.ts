@@ -166,3 +166,45 @@ test('a bad edit to the stack file names the field; the running stack keeps goin
   expect(await dash.pid('agent-runner')).toBe(runnerPid);
   expect(alive(runnerPid)).toBe(true);
 });
+
+test('a program located in Settings is found at once; a relative path is explained and kept', async ({
+  page,
+}) => {
+  const serverPort = await freePort();
+  host = await launchHost(standInStackYaml({ serverPort, temporal: 'discover' }), SHELL_KEY);
+  const dash = new DashboardPage(page);
+  await dash.open(host.url);
+  await dash.expectState('temporal', 'not-installed');
+  await expect(dash.field('temporal', 'searched')).toContainText('Settings → Programs');
+
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('button', { name: 'Settings' })
+    .click();
+  const programs = page.locator('[data-field="programs"]');
+  const temporal = programs.getByLabel('temporal', { exact: true });
+  const found = programs.locator('[data-field="program-state"][data-service="temporal"]');
+  await expect(found).toHaveText('not found');
+
+  await temporal.fill('bin/temporal');
+  await programs.getByRole('button', { name: 'Save locations' }).click();
+  await expect(programs.getByRole('alert')).toContainText('full path');
+  await expect(temporal).toHaveValue('bin/temporal');
+
+  // Any program stands in for Temporal here: it is found, not started.
+  await temporal.fill(resolve('e2e/fixtures/stand-in-server.mjs'));
+  await programs.getByRole('button', { name: 'Save locations' }).click();
+  await expect(programs.getByRole('status')).toContainText('looked for again');
+  await expect(found).toHaveText('found');
+
+  await page.reload();
+  await expect(
+    page.locator('[data-field="programs"]').getByLabel('temporal', { exact: true }),
+  ).toHaveValue(resolve('e2e/fixtures/stand-in-server.mjs'));
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('button', { name: 'Services' })
+    .click();
+  await dash.expectState('temporal', 'stopped');
+  await dash.expectState('stigmer-server', 'stopped');
+});

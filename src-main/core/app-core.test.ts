@@ -156,6 +156,35 @@ describe('app core', () => {
     expect(await take()).toEqual({ ok: true, value: null });
   });
 
+  it('finds a program located in Settings at once, and says where it looked when it is wrong', async () => {
+    const c = await makeCore(null);
+    const router = createRouter(c.handlers, { isTrustedSender: () => true });
+    const server = () => c.snapshot().services.find((s) => s.name === 'stigmer-server')!;
+    const setBinaries = (binaries: Record<string, string>) =>
+      router.handle('settings:set', { binaries }, { url: 't' });
+    expect(server().state).toBe('not-installed');
+    expect(server().searched[0]).toBe('Settings: no path set');
+
+    const script = join(fixtures, 'stand-in-server.mjs');
+    expect(await setBinaries({ 'stigmer-server': script })).toMatchObject({ ok: true });
+    expect(server().state).toBe('stopped');
+    expect(c.snapshot().services.find((s) => s.name === 'agent-runner')!.state).toBe(
+      'not-installed',
+    );
+
+    const missing = join(dir, 'nowhere', 'stigmer-server');
+    expect(await setBinaries({ 'stigmer-server': missing })).toMatchObject({ ok: true });
+    expect(server().state).toBe('not-installed');
+    expect(server().searched[0]).toMatch(new RegExp(`^Settings: ${missing} \\(`));
+
+    // A relative path is refused with advice and changes nothing.
+    expect(await setBinaries({ 'stigmer-server': 'server.mjs' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/full path/) },
+    });
+    expect(server().searched[0]).toMatch(/^Settings: .*nowhere/);
+  });
+
   it('keeps the last good stack when the file turns bad, and says which field is wrong', async () => {
     const c = await makeCore(serverOnly(41234));
     const file = join(dir, 'stack.yaml');

@@ -28,21 +28,23 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   await mkdir(runDir, { recursive: true });
   await mkdir(options.logDir, { recursive: true });
 
+  const settings = new SettingsStore(options.userDataDir);
+  const initialSettings = await settings.load();
   const loader = new StackLoader({
     userDataDir: options.userDataDir,
     appEnv: options.env,
     nodeExecutable: options.nodeExecutable,
     nodeEnv: options.nodeEnv,
     homeDir: options.homeDir,
+    settings: initialSettings.binaries,
   });
   const keychain = options.keychain ?? (await openKeychain({ platform: process.platform }));
   const gate = options.gate ?? new AlwaysGrant();
   const touchIdAvailable = gate.kind === 'touch-id' && (await gate.available());
-  const settings = new SettingsStore(options.userDataDir);
   const applySettings = (s: { keyIdleMinutes: number }) =>
     secrets.setIdleMs(s.keyIdleMinutes === 0 ? Infinity : s.keyIdleMinutes * 60_000);
   const secrets = await SecretStore.open({ userDataDir: options.userDataDir, keychain, gate });
-  applySettings(await settings.load());
+  applySettings(initialSettings);
   const auditDir = join(options.userDataDir, 'audit');
   const journal = await AuditJournal.open({ dir: auditDir });
   const recorder = new AuditRecorder(journal, (error) =>
@@ -138,6 +140,15 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     return snapshot();
   };
 
+  /** Reads the stack file and looks for the binaries again; the last good stack stays on error. */
+  const reloadStack = async (): Promise<StackSnapshot> => {
+    loaded = await loader.load();
+    supervisor.setSpec(loaded.spec);
+    const next = snapshot();
+    emit('services:changed', next);
+    return next;
+  };
+
   /** The tray's last "Rotate…" until a window takes it. */
   let keyDialogRequest: KeyDialogRequest | null = null;
 
@@ -213,13 +224,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'stack:snapshot': async () => snapshot(),
     'stack:start': () => core.startStack('window'),
     'stack:stop': () => core.stopStack('window'),
-    'stack:reload': async () => {
-      loaded = await loader.load();
-      supervisor.setSpec(loaded.spec);
-      const next = snapshot();
-      emit('services:changed', next);
-      return next;
-    },
+    'stack:reload': () => reloadStack(),
     'services:start': ({ name }) => core.startService(name, 'window'),
     'services:stop': ({ name }) => core.stopService(name, 'window'),
     'services:restart': ({ name }) => core.restartService(name, 'window'),
@@ -241,6 +246,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'settings:set': async (change) => {
       const next = await settings.update(change);
       applySettings(next);
+      // A program located (or un-located) in Settings: look for the binaries again now.
+      if (change.binaries !== undefined) {
+        loader.setBinarySettings(next.binaries);
+        await reloadStack();
+      }
       return next;
     },
     'secrets:snapshot': async () => keysSnapshot(),

@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../src-share
 
 /** Reads and writes `<userDataDir>/settings.json`; a broken file falls back to defaults, said once. */
 export class SettingsStore {
-  private current: Settings = { ...DEFAULT_SETTINGS };
+  private current: Settings = structuredClone(DEFAULT_SETTINGS);
   /** Why the file on disk was not used, if it was not. */
   problem: string | null = null;
 
@@ -25,7 +25,7 @@ export class SettingsStore {
     }
     try {
       const parsed = settingsSchema.partial().parse(JSON.parse(text));
-      this.current = { ...DEFAULT_SETTINGS, ...parsed };
+      this.current = { ...structuredClone(DEFAULT_SETTINGS), ...parsed };
     } catch (error) {
       this.problem = `settings.json could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the defaults are used until you save settings again.`;
     }
@@ -34,7 +34,7 @@ export class SettingsStore {
 
   /** The settings in force. */
   get(): Settings {
-    return { ...this.current };
+    return structuredClone(this.current);
   }
 
   /** Validates a change, writes it atomically, and returns the new settings. */

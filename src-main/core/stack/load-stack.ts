@@ -40,9 +40,17 @@ export interface StackLoadResult {
  */
 export class StackLoader {
   private lastGoodSpec: StackSpec | null = null;
+  private binarySettings: BinarySettings;
 
   /** Creates a loader; nothing is read until `load()`. */
-  constructor(private readonly options: StackLoaderOptions) {}
+  constructor(private readonly options: StackLoaderOptions) {
+    this.binarySettings = { ...options.settings };
+  }
+
+  /** New program locations from Settings; used from the next `load()`. */
+  setBinarySettings(settings: BinarySettings): void {
+    this.binarySettings = { ...settings };
+  }
 
   /** The data dir in use. */
   get dataDir(): string {
@@ -65,7 +73,7 @@ export class StackLoader {
     const runtime = { nodeExecutable: o.nodeExecutable, nodeEnv: o.nodeEnv };
     const binaries = await discoverBinaries({
       ...runtime,
-      settings: o.settings,
+      settings: this.binarySettings,
       appEnv: o.appEnv,
       homeDir: o.homeDir,
       platform,

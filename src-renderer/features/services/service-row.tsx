@@ -6,6 +6,7 @@ import { useSecrets } from '../../stores/secrets';
 import { useNavigation } from '../../stores/navigation';
 import { StatusPill } from './status-pill';
 import { formatUptime } from '../../../src-shared/model/format';
+import { BINARY_SERVICES } from '../../../src-shared/model/settings';
 
 const canStart = (s: ServiceStatus) => ['stopped', 'crashed', 'failed'].includes(s.state);
 const canStop = (s: ServiceStatus) => ['starting', 'ready', 'backoff', 'crashed'].includes(s.state);
@@ -100,8 +101,10 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
       {service.state === 'not-installed' && (
         <details className="service-detail" data-field="searched">
           <summary>
-            Not found after looking in {service.searched.length} places. Install it, or set its
-            location in the stack file, then reload the stack file.
+            Not found after looking in {service.searched.length} places.{' '}
+            {(BINARY_SERVICES as readonly string[]).includes(service.name)
+              ? 'Install it, or set where it is in Settings → Programs.'
+              : 'Check its command in the stack file, then reload the stack file.'}
           </summary>
           <ul>
             {service.searched.map((place) => (

@@ -1,9 +1,13 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { Settings } from '../../../src-shared/model/settings';
+import {
+  BINARY_SERVICES,
+  type BinaryService,
+  type Settings,
+} from '../../../src-shared/model/settings';
 import { useServices } from '../../stores/services';
 
-/** Settings: how long keys stay in memory, and where the stack file is. */
+/** Settings: how long keys stay in memory, where the default services' programs are, the stack file. */
 export function SettingsView() {
   const id = useId();
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -11,12 +15,25 @@ export function SettingsView() {
   const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const stackFile = useServices((s) => s.snapshot?.stackFile.path);
+  const services = useServices((s) => s.snapshot?.services);
+  const [paths, setPaths] = useState<Record<BinaryService, string>>({
+    temporal: '',
+    'stigmer-server': '',
+    'agent-runner': '',
+  });
+  const [pathStatus, setPathStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [savingPaths, setSavingPaths] = useState(false);
 
   useEffect(() => {
     api.getSettings().then(
       (s) => {
         setSettings(s);
         setMinutes(String(s.keyIdleMinutes));
+        setPaths({
+          temporal: s.binaries.temporal ?? '',
+          'stigmer-server': s.binaries['stigmer-server'] ?? '',
+          'agent-runner': s.binaries['agent-runner'] ?? '',
+        });
       },
       (e: Error) => setStatus({ kind: 'error', text: e.message }),
     );
@@ -39,6 +56,25 @@ export function SettingsView() {
       setStatus({ kind: 'error', text: error instanceof Error ? error.message : String(error) });
     } finally {
       setSaving(false);
+    }
+  };
+
+  const savePaths = async (event: FormEvent) => {
+    event.preventDefault();
+    // A blank field means "look in the usual places".
+    const binaries: Partial<Record<BinaryService, string>> = {};
+    for (const name of BINARY_SERVICES) if (paths[name].trim()) binaries[name] = paths[name].trim();
+    setSavingPaths(true);
+    try {
+      const next = await api.setSettings({ binaries });
+      setSettings(next);
+      setPathStatus({ kind: 'ok', text: 'Saved; the programs were looked for again.' });
+    } catch (error) {
+      // Keep what was typed so it can be corrected.
+      const text = error instanceof Error ? error.message : String(error);
+      setPathStatus({ kind: 'error', text });
+    } finally {
+      setSavingPaths(false);
     }
   };
 
@@ -77,6 +113,56 @@ export function SettingsView() {
             role={status.kind === 'ok' ? 'status' : 'alert'}
           >
             {status.text}
+          </p>
+        )}
+      </form>
+      <form
+        className="settings-form"
+        onSubmit={(e) => void savePaths(e)}
+        noValidate
+        aria-labelledby={`${id}-programs`}
+        data-field="programs"
+      >
+        <h2 id={`${id}-programs`}>Programs</h2>
+        <p className="hint">
+          Where each service&apos;s program is, if it is not on PATH or in ~/.stigmer/bin: a full
+          path to an executable or a Node script (for stigmer-server also its package folder). Leave
+          blank to look in the usual places. A command set in the stack file wins over these.
+        </p>
+        {BINARY_SERVICES.map((name) => {
+          const service = services?.find((s) => s.name === name);
+          return (
+            <div key={name} className="settings-program">
+              <label htmlFor={`${id}-bin-${name}`}>{name}</label>
+              <input
+                id={`${id}-bin-${name}`}
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                placeholder={`/path/to/${name}`}
+                value={paths[name]}
+                disabled={!settings}
+                onChange={(e) => setPaths({ ...paths, [name]: e.target.value })}
+              />
+              {service && (
+                <span className="hint" data-field="program-state" data-service={name}>
+                  {service.state === 'not-installed' ? 'not found' : 'found'}
+                </span>
+              )}
+            </div>
+          );
+        })}
+        <div className="settings-row">
+          <button type="submit" className="primary" disabled={!settings || savingPaths}>
+            Save locations
+          </button>
+        </div>
+        {pathStatus && (
+          <p
+            className={pathStatus.kind === 'ok' ? 'hint' : 'error-text'}
+            role={pathStatus.kind === 'ok' ? 'status' : 'alert'}
+          >
+            {pathStatus.text}
           </p>
         )}
       </form>
