@@ -114,6 +114,127 @@ describe('parseAnsi', () => {
   });
 });
 
+/** The visible text of a line; also checks that parseAnsi's runs join to stripAnsi and leak no controls. */
+function visible(text: string): string {
+  const joined = parseAnsi(text)
+    .map((s) => s.text)
+    .join('');
+  expect(joined).toBe(stripAnsi(text));
+  // eslint-disable-next-line no-control-regex
+  expect(joined).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  return joined;
+}
+
+describe('parseAnsi / stripAnsi: non-SGR escape sequences', () => {
+  const BEL = '\x07';
+  const ST = `${ESC}\\`;
+
+  it('drops save/restore cursor, reset and keypad-mode escapes (ESC 7, ESC 8, ESC c, ESC =, ESC >)', () => {
+    expect(visible(`${ESC}7a${ESC}8b`)).toBe('ab');
+    expect(visible(`${ESC}cafter reset`)).toBe('after reset');
+    expect(visible(`${ESC}=app${ESC}>num`)).toBe('appnum');
+    expect(visible(`x${ESC}My${ESC}Dz${ESC}E!`)).toBe('xyz!');
+  });
+
+  it('drops charset selection and other escapes with intermediate bytes (ESC ( B, ESC ) 0, ESC # 8)', () => {
+    expect(visible(`${ESC}(Bplain${ESC})0${ESC}(0line${ESC}(B`)).toBe('plainline');
+    expect(visible(`${ESC}#8x${ESC} Fy${ESC}%Gz`)).toBe('xyz');
+    // Cut off before its final byte at the end of the line.
+    expect(visible(`text${ESC}(`)).toBe('text');
+  });
+
+  it('drops cursor-movement, erase and private-mode CSI sequences', () => {
+    expect(visible(`${ESC}[2K${ESC}[1Aline${ESC}[0K`)).toBe('line');
+    expect(visible(`${ESC}[?25lhidden${ESC}[?25h`)).toBe('hidden');
+    expect(visible(`${ESC}[10;20Ha${ESC}[3Gb${ESC}[?1049h${ESC}[>0c${ESC}[!pc${ESC}[2 qd`)).toBe(
+      'abcd',
+    );
+    // A truncated CSI at the end of the line is dropped whole.
+    expect(visible(`done${ESC}[12;3`)).toBe('done');
+  });
+
+  it('does not treat private or intermediate CSI sequences ending in "m" as SGR', () => {
+    expect(parseAnsi(`${ESC}[31mA${ESC}[>4;2mB${ESC}[?1mC${ESC}[1 mD`)).toEqual([
+      { text: 'ABCD', cls: 'ansi-fg-1' },
+    ]);
+  });
+
+  it('drops OSC sequences (window title, cwd) terminated by BEL or ST', () => {
+    expect(visible(`${ESC}]0;my title${BEL}after`)).toBe('after');
+    expect(visible(`${ESC}]2;other title${ST}after`)).toBe('after');
+    expect(visible(`a${ESC}]7;file://host/dir\x9cb`)).toBe('ab');
+  });
+
+  it('runs an unterminated OSC to the end of the line, or to the next ESC', () => {
+    expect(visible(`before${ESC}]0;never terminated`)).toBe('before');
+    // A new ESC cancels the string (as in a terminal) and its own sequence still applies.
+    expect(parseAnsi(`a${ESC}]0;title${ESC}[32mgreen`)).toEqual([
+      { text: 'a', cls: '' },
+      { text: 'green', cls: 'ansi-fg-2' },
+    ]);
+  });
+
+  it('keeps the text of OSC 8 hyperlinks and drops only the escapes', () => {
+    expect(visible(`see ${ESC}]8;;https://example.com${BEL}the docs${ESC}]8;;${BEL} now`)).toBe(
+      'see the docs now',
+    );
+    expect(visible(`${ESC}]8;id=1;https://example.com/a?b=c${ST}link${ESC}]8;;${ST}`)).toBe('link');
+    expect(parseAnsi(`${ESC}]8;;http://x${ST}${ESC}[4;34mlink${ESC}[0m${ESC}]8;;${ST}!`)).toEqual([
+      { text: 'link', cls: 'ansi-fg-4 ansi-underline' },
+      { text: '!', cls: '' },
+    ]);
+  });
+
+  it('drops DCS, APC, PM and SOS strings', () => {
+    expect(visible(`a${ESC}Pq#0;2;0;0;0#0~~${ST}b`)).toBe('ab');
+    expect(visible(`a${ESC}_Gf=100;AAAA${ST}b`)).toBe('ab');
+    expect(visible(`a${ESC}^private${ST}b${ESC}Xsos${ST}c`)).toBe('abc');
+    expect(visible(`a${ESC}Pno end`)).toBe('a');
+  });
+
+  it('handles the C1 CSI introducer U+009B, including SGR', () => {
+    expect(visible('a\x9b2Kb\x9b?25lc')).toBe('abc');
+    expect(parseAnsi('\x9b1;31mA\x9b0mB')).toEqual([
+      { text: 'A', cls: 'ansi-fg-1 ansi-bold' },
+      { text: 'B', cls: '' },
+    ]);
+  });
+
+  it('drops C1 control strings and stray C1 controls', () => {
+    expect(visible('a\x9d0;title\x07b\x90dcs\x9cc\x9fapc\x9cd')).toBe('abcd');
+    expect(visible('a\x85b\x9cc\x80d')).toBe('abcd');
+  });
+
+  it('drops a lone ESC at the end of a line or before a non-escape character', () => {
+    expect(parseAnsi(`${ESC}[33mwarn${ESC}`)).toEqual([{ text: 'warn', cls: 'ansi-fg-3' }]);
+    expect(visible(`a${ESC}`)).toBe('a');
+    expect(visible(`${ESC}`)).toBe('');
+    expect(visible(`a${ESC}\tb${ESC}é`)).toBe('a\tbé');
+  });
+
+  it('keeps colours on a line mixing SGR with other sequences', () => {
+    const text =
+      `${ESC}7${ESC}[?25l${ESC}(B${ESC}[2K${ESC}[1A${ESC}]0;build${BEL}` +
+      `${ESC}[1;32m✓${ESC}[0m built ${ESC}=` +
+      `${ESC}]8;;file:///app/out.js${ST}${ESC}[36mout.js${ESC}[39m${ESC}]8;;${ST}` +
+      ` in \x9b33m12ms\x9bm${ESC}[K${ESC}8${ESC}[?25h${ESC}c${ESC}`;
+    expect(parseAnsi(text)).toEqual([
+      { text: '✓', cls: 'ansi-fg-2 ansi-bold' },
+      { text: ' built ', cls: '' },
+      { text: 'out.js', cls: 'ansi-fg-6' },
+      { text: ' in ', cls: '' },
+      { text: '12ms', cls: 'ansi-fg-3' },
+    ]);
+    expect(visible(text)).toBe('✓ built out.js in 12ms');
+  });
+
+  it('leaves non-ASCII text alone', () => {
+    const text = 'naïve café — ✓ 日本語 🎉 \u00a0nbsp';
+    expect(parseAnsi(text)).toEqual([{ text, cls: '' }]);
+    expect(stripAnsi(text)).toBe(text);
+  });
+});
+
 describe('stripAnsi / plainText', () => {
   it('returns plain text unchanged', () => {
     expect(stripAnsi('nothing to strip\there')).toBe('nothing to strip\there');

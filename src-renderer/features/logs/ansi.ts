@@ -4,10 +4,29 @@ export interface AnsiSegment {
   cls: string;
 }
 
-// CSI (incl. SGR), OSC (to BEL or ST), and two-byte escapes; then stray C0 controls but tab.
+/*
+ * Escape sequences in ECMA-48 shapes, in match order:
+ *  1. CSI: ESC [ or U+009B, parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F, final byte
+ *     0x40-0x7E (group 3). Group 1 holds the leading digits, ":" and ";"; group 2 the rest,
+ *     which is non-empty for private parameters (< = > ?, e.g. ESC[>4;2m is not SGR) and for
+ *     intermediates (also tolerating parameter bytes after them). So a CSI is SGR exactly when
+ *     group 3 is "m" and group 2 is empty. A CSI cut off before its final byte is dropped.
+ *  2. Control strings: OSC (ESC ]), DCS (ESC P), SOS (ESC X), PM (ESC ^), APC (ESC _) or their
+ *     C1 forms (U+009D, U+0090, U+0098, U+009E, U+009F), up to BEL or ST (ESC \ or U+009C).
+ *     Unterminated, they run to the end of the line, or to the next ESC (which, as in a
+ *     terminal, cancels the string and starts a new escape). So OSC 8 hyperlinks keep their
+ *     text and lose only the escapes.
+ *  3. Other escapes: ESC, intermediates 0x20-0x2F (e.g. "(" in ESC ( B), final 0x30-0x7E
+ *     (ESC 7, ESC c, ESC =, ESC M ...); a lone or truncated ESC is dropped too.
+ *  4. Stray control characters: C0 except tab and newline, DEL, and C1 (U+0080-U+009F).
+ */
 const ESCAPES =
   // eslint-disable-next-line no-control-regex
-  /\x1b\[([0-?]*)([ -/]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|[\x00-\x08\x0b-\x1f\x7f]/g;
+  /(?:\x1b\[|\x9b)([0-;]*)([ -?]*)([@-~])?|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** Any character that starts something ESCAPES removes (ESC, U+009B ... are all in here). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 interface Style {
   fg: number | null;
@@ -71,6 +90,7 @@ function classOf(s: Style): string {
 
 /** Splits a line into styled runs; their texts joined equal `stripAnsi(text)`. */
 export function parseAnsi(text: string): AnsiSegment[] {
+  if (!CONTROL.test(text)) return text ? [{ text, cls: '' }] : [];
   const out: AnsiSegment[] = [];
   const style = plain();
   let last = 0;
@@ -94,9 +114,7 @@ const stripped = new WeakMap<object, string>();
 
 /** The text without escape sequences or control characters (what search and export see). */
 export function stripAnsi(text: string): string {
-  return text.includes('\x1b') || /[\x00-\x08\x0b-\x1f\x7f]/.test(text) // eslint-disable-line no-control-regex
-    ? text.replace(ESCAPES, '')
-    : text;
+  return CONTROL.test(text) ? text.replace(ESCAPES, '') : text;
 }
 
 /** `stripAnsi(line.text)`, cached per line object (search runs over 100,000 lines). */
