@@ -13,11 +13,11 @@ import {
   listJournalFiles,
   monthKey,
   parseJournalFileName,
-  readJournalEntries,
   splitLines,
   syncDir,
   type JournalFileId,
 } from './journal-files';
+import { JournalReadCache, type JournalReadStats } from './read-cache';
 import { cleanDetail, scrubKeyShapes } from './scrub';
 import { setAsideTornTail, type TornLineReport } from './torn-line';
 
@@ -70,13 +70,17 @@ export class AuditJournal {
   private handle: FileHandle | null = null;
   private readonly listeners = new Set<AuditAppendListener>();
   private closed = false;
+  /** Parsed entries kept between readAll() calls; see JournalReadCache for when it re-reads. */
+  private readonly readCache: JournalReadCache;
 
   private constructor(
     /** Directory holding audit-YYYY-MM.jsonl[.N] and torn-*.txt. */
     readonly dir: string,
     private readonly maxFileBytes: number,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.readCache = new JournalReadCache(dir);
+  }
 
   /** Open (creating `dir`), recover a torn last line if any (and journal that), ready to append. */
   static async open(options: AuditJournalOptions): Promise<AuditJournal> {
@@ -116,9 +120,19 @@ export class AuditJournal {
     return this.enqueue(() => this.write(input));
   }
 
-  /** Every readable entry of every file, in chain order (waits for queued appends). */
+  /**
+   * Every readable entry of every file, in chain order (waits for queued appends). Incremental:
+   * only bytes appended since the last call are read, unless the files were changed by someone
+   * else. The array is the caller's; the entry objects are shared with the cache, so treat them
+   * as read-only.
+   */
   readAll(): Promise<AuditEntry[]> {
-    return this.enqueue(() => readJournalEntries(this.dir));
+    return this.enqueue(() => this.readCache.readAll());
+  }
+
+  /** How much readAll() has read so far (diagnostics and tests). */
+  get readStats(): Readonly<JournalReadStats> {
+    return { ...this.readCache.stats };
   }
 
   /** Subscribe to durable appends; returns the unsubscribe function. */
@@ -135,6 +149,7 @@ export class AuditJournal {
     await this.enqueue(async () => {
       await this.handle?.close();
       this.handle = null;
+      this.readCache.reset(); // free the memory; a later readAll() reads the files again
     });
   }
 
@@ -218,6 +233,8 @@ export class AuditJournal {
     const data = Buffer.from(`${serializeEntry(entry)}\n`, 'utf8');
     const handle = await this.switchTo(this.targetFor(at, data.length));
     const cur = this.current as JournalFileId & { size: number };
+    const name = journalFileName(cur);
+    await this.readCache.noteAppendStart(name, handle);
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -225,7 +242,7 @@ export class AuditJournal {
       // Take back a partial line so the next append does not glue onto it.
       await handle.truncate(cur.size).catch(() => undefined);
       throw new Error(
-        `Could not write the audit journal (${journalFileName(cur)} in ${this.dir}): ` +
+        `Could not write the audit journal (${name} in ${this.dir}): ` +
           `${(err as Error).message}. The event was not recorded; check free disk space and ` +
           `permissions of that folder.`,
         { cause: err },
@@ -234,6 +251,7 @@ export class AuditJournal {
     cur.size += data.length;
     this.seq = entry.seq;
     this.lastHash = entry.hash;
+    await this.readCache.noteAppendDone(name, handle, data.length);
     for (const listener of this.listeners) {
       try {
         listener(entry);
