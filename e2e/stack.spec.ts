@@ -57,6 +57,13 @@ test('starts the stack from the UI in dependency order, then stops it with no ch
     seen.indexOf('stigmer-server:ready'),
   );
 
+  // CPU and memory of each running service, sampled by main every 2 s (CPU from the second).
+  for (const name of ['stigmer-server', 'agent-runner']) {
+    await expect(dash.field(name, 'memory')).toHaveText(/^\d+ MB$/);
+    await expect(dash.field(name, 'cpu')).toHaveText(/^[\d.]+%$/, { timeout: 10_000 });
+  }
+  await expect(dash.field('temporal', 'memory')).toHaveText('—');
+
   await mkdir(resolve('docs'), { recursive: true });
   await page.screenshot({ path: resolve('docs/dashboard.png') });
 
@@ -71,6 +78,7 @@ test('starts the stack from the UI in dependency order, then stops it with no ch
   // Reverse order: the runner stopped before the server.
   const stoppedOrder = seen.filter((e) => e.endsWith(':stopped')).slice(-2);
   expect(stoppedOrder).toEqual(['agent-runner:stopped', 'stigmer-server:stopped']);
+  await expect(dash.field('stigmer-server', 'memory')).toHaveText('—');
 });
 
 test('a child killed from outside goes to backoff, restarts, and the restart count shows it', async ({

@@ -19,7 +19,7 @@ export class DashboardPage {
 
   field(
     name: string,
-    field: 'pid' | 'port' | 'uptime' | 'restarts' | 'last-error' | 'searched',
+    field: 'pid' | 'port' | 'uptime' | 'restarts' | 'cpu' | 'memory' | 'last-error' | 'searched',
   ): Locator {
     return this.row(name).locator(`[data-field="${field}"]`);
   }

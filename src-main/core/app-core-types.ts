@@ -3,6 +3,7 @@ import type { SecretsSnapshot } from '../../src-shared/model/secret';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
 import type { KeychainStore, UnlockGate } from './secrets';
+import type { GroupReader } from './supervisor';
 
 /** Who asked for an action (recorded in the audit trail). */
 export type Actor = 'window' | 'tray' | 'system' | 'cli';
@@ -29,6 +30,10 @@ export interface AppCoreOptions {
   keychain?: KeychainStore;
   /** Gate before a keychain value is released (Touch ID on macOS); default: always grant. */
   gate?: UnlockGate;
+  /** How often running services' CPU and memory are sampled (ms); default 2000, 0 = never. */
+  usageIntervalMs?: number;
+  /** Reads CPU time and memory per process group; default: /proc on Linux, ps elsewhere. */
+  usageReader?: GroupReader;
   /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */
   openPath?: (path: string) => Promise<boolean>;
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { canaryKey, filesContaining } from '../../e2e/support/canary';
 import { freePort } from '../../e2e/support/free-port';
 import { INVOKE_CHANNELS } from '../../src-shared/ipc/contract';
-import type { StackSnapshot } from '../../src-shared/model/service';
+import type { StackSnapshot, UsageReport } from '../../src-shared/model/service';
 import { createRouter } from '../ipc/router';
 import { createAppCore } from './app-core';
 import type { AppCore } from './app-core-types';
@@ -20,7 +20,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function makeCore(stackYaml: string | null): Promise<AppCore> {
+async function makeCore(
+  stackYaml: string | null,
+  extra: Partial<Parameters<typeof createAppCore>[0]> = {},
+): Promise<AppCore> {
   dir = await mkdtemp(join(tmpdir(), 'stigmer-core-'));
   if (stackYaml !== null) await writeFile(join(dir, 'stack.yaml'), stackYaml);
   core = await createAppCore({
@@ -32,6 +35,7 @@ async function makeCore(stackYaml: string | null): Promise<AppCore> {
     nodeExecutable: process.execPath,
     nodeEnv: {},
     homeDir: dir,
+    ...extra,
   });
   return core;
 }
@@ -183,6 +187,31 @@ describe('app core', () => {
       error: { message: expect.stringMatching(/full path/) },
     });
     expect(server().searched[0]).toMatch(/^Settings: .*nowhere/);
+  });
+
+  it('pushes CPU and memory of running services, then an empty report once they stop', async () => {
+    const c = await makeCore(serverOnly(await freePort()), { usageIntervalMs: 50 });
+    const reports: UsageReport[] = [];
+    c.onEvent((channel, payload) => {
+      if (channel === 'services:usage') reports.push(payload as UsageReport);
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reports).toEqual([]); // nothing runs: nothing to say
+    await c.startStack('window');
+    await expect
+      .poll(() => reports.filter((r) => r.services['stigmer-server']?.cpuPercent != null).length)
+      .toBeGreaterThan(0);
+    const server = reports.find((r) => r.services['stigmer-server']?.cpuPercent != null)!.services[
+      'stigmer-server'
+    ]!;
+    expect(server.processes).toBeGreaterThanOrEqual(1);
+    expect(server.rssBytes).toBeGreaterThan(5e6); // a Node process
+    expect(server.cpuPercent).toBeGreaterThanOrEqual(0);
+    await c.stopStack('window');
+    await expect.poll(() => reports.at(-1)?.services).toEqual({});
+    const count = reports.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reports.length).toBe(count); // one empty report, then quiet
   });
 
   it('keeps the last good stack when the file turns bad, and says which field is wrong', async () => {

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import type { EventChannel, EventPayload } from '../../src-shared/ipc/contract';
 import { UserError } from '../../src-shared/model/errors';
 import type { KeyDialogRequest } from '../../src-shared/model/secret';
-import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service';
+import {
+  stackStateOf,
+  type ServiceUsage,
+  type StackSnapshot,
+} from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
 import { LogPipeline } from './logs';
@@ -15,7 +19,7 @@ import { AuditRecorder } from './audit-recorder';
 import { SettingsStore } from './settings-store';
 import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
 import { StackLoader } from './stack';
-import { Supervisor } from './supervisor';
+import { Supervisor, UsageSampler, defaultGroupReader } from './supervisor';
 
 export type { AppCore, AppCoreOptions } from './app-core-types';
 
@@ -149,6 +153,41 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     return next;
   };
 
+  // CPU and memory of the running services' process groups, pushed while any runs (and once
+  // more, empty, after the last one stops so the window clears its figures).
+  const sampler = new UsageSampler(options.usageReader ?? defaultGroupReader());
+  let usageShown = false;
+  let sampling = false;
+  let usageProblem: string | null = null;
+  const sampleUsage = async (): Promise<void> => {
+    if (sampling) return;
+    const running = supervisor.statuses().filter((s) => s.pid !== null);
+    if (running.length === 0 && !usageShown) return;
+    sampling = true;
+    try {
+      const byGroup = await sampler.sample(running.map((s) => s.pid!));
+      const services: Record<string, ServiceUsage> = {};
+      for (const s of running) {
+        const usage = byGroup.get(s.pid!);
+        if (usage) services[s.name] = usage;
+      }
+      usageShown = running.length > 0;
+      emit('services:usage', { at: Date.now(), services });
+      usageProblem = null;
+    } catch (error) {
+      // Figures are a nicety: say why once (not every interval), keep supervising.
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== usageProblem) console.error(`[usage] ${message}`);
+      usageProblem = message;
+    } finally {
+      sampling = false;
+    }
+  };
+  const usageInterval = options.usageIntervalMs ?? 2000;
+  const usageTimer =
+    usageInterval > 0 ? setInterval(() => void sampleUsage(), usageInterval) : null;
+  usageTimer?.unref();
+
   /** The tray's last "Rotate…" until a window takes it. */
   let keyDialogRequest: KeyDialogRequest | null = null;
 
@@ -204,6 +243,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       emit('ui:key-dialog-requested', {});
     },
     async shutdown() {
+      if (usageTimer) clearInterval(usageTimer);
       await supervisor.dispose();
       await logs.close();
       secrets.dispose();

@@ -38,6 +38,8 @@ export const api = {
   restartService: (name: string) => invoke('services:restart', { name }),
   onServicesChanged: (listener: (s: EventPayload<'services:changed'>) => void) =>
     window.stigmer.on('services:changed', listener),
+  onServicesUsage: (listener: (u: EventPayload<'services:usage'>) => void) =>
+    window.stigmer.on('services:usage', listener),
   secretsSnapshot: () => invoke('secrets:snapshot', undefined),
   /** Sends the value to main once; it never comes back (only metadata does). */
   setSecret: (name: string, value: string, remember: boolean, requireTouchId: boolean) =>

@@ -1,13 +1,15 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
 import { whilePending } from './pending';
-import type { StackSnapshot } from '../../src-shared/model/service';
+import type { StackSnapshot, UsageReport } from '../../src-shared/model/service';
 
 /** A key for an in-flight action: the whole stack or one service. */
 export type PendingKey = 'stack' | `service:${string}`;
 
 interface ServicesState {
   snapshot: StackSnapshot | null;
+  /** The latest CPU / memory sample of the running services (none before the first). */
+  usage: UsageReport | null;
   pending: Partial<Record<PendingKey, string>>;
   /** The last action error, written as advice; cleared by the next action. */
   error: string | null;
@@ -39,12 +41,17 @@ export const useServices = create<ServicesState>((set, get) => {
   };
   return {
     snapshot: null,
+    usage: null,
     pending: {},
     error: null,
     init() {
       const off = api.onServicesChanged(accept);
+      const offUsage = api.onServicesUsage((usage) => set({ usage }));
       api.snapshot().then(accept, (e: Error) => set({ error: e.message }));
-      return off;
+      return () => {
+        off();
+        offUsage();
+      };
     },
     startStack: () => run('stack', 'Starting…', api.startStack),
     stopStack: () => run('stack', 'Stopping…', api.stopStack),

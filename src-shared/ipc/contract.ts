@@ -3,7 +3,7 @@ import type { AuditEntry, VerifyResult } from '../model/audit';
 import { AUDIT_TYPES } from '../model/audit';
 import type { LogLine } from '../model/log';
 import type { KeyDialogRequest, RotationResult, SecretsSnapshot } from '../model/secret';
-import type { StackSnapshot } from '../model/service';
+import type { StackSnapshot, UsageReport } from '../model/service';
 import { settingsSchema, type Settings } from '../model/settings';
 
 /** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
@@ -103,6 +103,8 @@ export const invokeChannels = {
 export const eventChannels = {
   'services:changed': returns<StackSnapshot>(),
   'secrets:changed': returns<SecretsSnapshot>(),
+  /** CPU and memory of every running service, every few seconds while any runs. */
+  'services:usage': returns<UsageReport>(),
   /** New log lines, batched (at most ~60 per second); `skipped` counts lines the live view missed. */
   'logs:lines': returns<{ lines: LogLine[]; skipped: number }>(),
   /** An entry was appended to the audit journal (on disk already). */

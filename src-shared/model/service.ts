@@ -55,6 +55,23 @@ export interface ServiceStatus {
   neededKeys: string[];
 }
 
+/** What a running service's process group uses: all its processes summed. */
+export interface ServiceUsage {
+  /** CPU over the last sampling interval; 100 = one core fully busy; null on the first sample. */
+  cpuPercent: number | null;
+  /** Resident memory. */
+  rssBytes: number;
+  /** Processes in the service's process group (the child and whatever it spawned). */
+  processes: number;
+}
+
+/** One sampling of every running service (services without a running child are absent). */
+export interface UsageReport {
+  /** Epoch ms of the sample. */
+  at: number;
+  services: Record<string, ServiceUsage>;
+}
+
 /** Overall stack state, used for the tray icon and the header line. */
 export type StackState = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed';
 

@@ -18,3 +18,5 @@ export type { PortCheckResult, PortHolder } from './port-check';
 export { topologicalOrder, dependenciesOf, dependentsOf, stopLevels } from './dependency-order';
 export type { DependencyNode } from './dependency-order';
 export type { OutputStream } from './line-tail';
+export { UsageSampler, defaultGroupReader } from './resource-usage';
+export type { GroupReader, GroupUsage } from './resource-usage';

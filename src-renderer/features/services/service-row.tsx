@@ -5,7 +5,7 @@ import { useServices } from '../../stores/services';
 import { useSecrets } from '../../stores/secrets';
 import { useNavigation } from '../../stores/navigation';
 import { StatusPill } from './status-pill';
-import { formatUptime } from '../../../src-shared/model/format';
+import { formatBytes, formatCpu, formatUptime } from '../../../src-shared/model/format';
 import { BINARY_SERVICES } from '../../../src-shared/model/settings';
 
 const canStart = (s: ServiceStatus) => ['stopped', 'crashed', 'failed'].includes(s.state);
@@ -16,6 +16,10 @@ const canRestart = (s: ServiceStatus) =>
 /** One service: state, pid, port, uptime, restarts, last error and its actions. */
 export function ServiceRow({ service, now }: { service: ServiceStatus; now: number }) {
   const pending = useServices((s) => s.pending[`service:${service.name}`] ?? s.pending.stack);
+  // Only a sample of the current child counts (a stopped service keeps no stale figures).
+  const usage = useServices((s) =>
+    service.pid !== null ? s.usage?.services[service.name] : undefined,
+  );
   const { start, stop, restart } = useServices.getState();
   const [expanded, setExpanded] = useState(false);
   const busy = pending !== undefined;
@@ -51,6 +55,21 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
           <div>
             <dt>Restarts</dt>
             <dd data-field="restarts">{service.restarts}</dd>
+          </div>
+          <div>
+            <dt>CPU</dt>
+            <dd data-field="cpu">
+              {usage && usage.cpuPercent !== null ? formatCpu(usage.cpuPercent) : '—'}
+            </dd>
+          </div>
+          <div>
+            <dt>Memory</dt>
+            <dd
+              data-field="memory"
+              title={usage ? `${usage.processes} process${usage.processes === 1 ? '' : 'es'}` : ''}
+            >
+              {usage ? formatBytes(usage.rssBytes) : '—'}
+            </dd>
           </div>
         </dl>
         <div className="actions">
