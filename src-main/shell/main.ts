@@ -21,6 +21,8 @@ import { applySecurity, isTrustedSenderUrl } from './security';
 import { createTouchIdGate } from './touch-id';
 import { createStackTray } from './tray';
 import type { TrayActions } from './tray-model';
+import { notificationsFor } from './notify-model';
+import type { StackSnapshot } from '../../src-shared/model/service';
 import { createDashboard } from './windows';
 
 // Electron entry (bundled to dist/main/main.js). The composition root of the shell: every
@@ -142,9 +144,26 @@ if (!app.requestSingleInstanceLock()) {
       });
       const tray = createStackTray(live.snapshot(), { iconDir: resourcesDir, actions }, keys);
 
+      // Desktop notifications for what needs the user (a service gave up, a key is needed),
+      // unless the window is in front and already shows it.
+      let lastSnapshot = live.snapshot();
+      const notify = (next: StackSnapshot) => {
+        const notes = notificationsFor(lastSnapshot, next);
+        lastSnapshot = next;
+        if (!Notification.isSupported() || dashboard.window()?.isFocused()) return;
+        for (const note of notes) {
+          const shown = new Notification({ title: note.title, body: note.body });
+          shown.on('click', () => dashboard.show());
+          shown.show();
+        }
+      };
+
       live.onEvent((channel, payload) => {
         dashboard.send(channel, payload);
-        if (channel === 'services:changed') tray.update(live.snapshot());
+        if (channel === 'services:changed') {
+          tray.update(live.snapshot());
+          notify(live.snapshot());
+        }
         // The listener is generic in the channel, so the check does not narrow the payload.
         if (channel === 'secrets:changed') {
           tray.updateKeys(payload as EventPayload<'secrets:changed'>);
