@@ -171,7 +171,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         const usage = byGroup.get(s.pid!);
         if (usage) services[s.name] = usage;
       }
-      usageShown = running.length > 0;
+      // Keep reporting until one report has nothing in it (the window then clears).
+      usageShown = Object.keys(services).length > 0;
       emit('services:usage', { at: Date.now(), services });
       usageProblem = null;
     } catch (error) {

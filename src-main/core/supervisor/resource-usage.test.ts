@@ -78,8 +78,10 @@ describe('procGroupReader on the real /proc', () => {
       expect(b.rssBytes).toBeGreaterThan(5e6);
       expect(i.processes).toBe(1);
       expect(i.rssBytes).toBeGreaterThan(5e6);
-      expect(b.cpuPercent).toBeGreaterThan(50);
-      expect(i.cpuPercent).toBeLessThan(20);
+      // Two spinning helpers get at least a good share of a core even on a loaded 2-core CI box.
+      expect(b.cpuPercent).toBeGreaterThan(30);
+      expect(i.cpuPercent).toBeLessThan(10);
+      expect(b.cpuPercent!).toBeGreaterThan(3 * i.cpuPercent!);
     },
   );
 
