@@ -189,6 +189,12 @@ test('a program located in Settings is found at once; a relative path is explain
     .getByRole('navigation', { name: 'Views' })
     .getByRole('button', { name: 'Settings' })
     .click();
+  // Start at login is the desktop app's: here it is shown, off, and says why it cannot be changed.
+  const login = page.locator('[data-field="launch-at-login"]');
+  await expect(login.getByRole('checkbox')).toBeDisabled();
+  await expect(login.getByRole('checkbox')).not.toBeChecked();
+  await expect(login).toContainText('Available in the desktop app');
+
   const programs = page.locator('[data-field="programs"]');
   const temporal = programs.getByLabel('temporal', { exact: true });
   const found = programs.locator('[data-field="program-state"][data-service="temporal"]');

@@ -34,6 +34,12 @@ export interface AppCoreOptions {
   usageIntervalMs?: number;
   /** Reads CPU time and memory per process group; default: /proc on Linux, ps elsewhere. */
   usageReader?: GroupReader;
+  /**
+   * Registers (or removes) the app as a login item; absent where the host cannot (browser host).
+   * Called when the setting changes (not at start: a login item the user removed in the OS's own
+   * settings stays removed).
+   */
+  setLaunchAtLogin?: (enabled: boolean) => Promise<void>;
   /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */
   openPath?: (path: string) => Promise<boolean>;
 }

@@ -214,6 +214,49 @@ describe('app core', () => {
     expect(reports.length).toBe(count); // one empty report, then quiet
   });
 
+  it('Start at login: refused by the browser host, applied before it is saved by the desktop shell', async () => {
+    const browser = await makeCore(null);
+    const sender = { url: 't' };
+    let router = createRouter(browser.handlers, { isTrustedSender: () => true });
+    expect(await router.handle('app:info', undefined, sender)).toMatchObject({
+      value: { canLaunchAtLogin: false },
+    });
+    expect(await router.handle('settings:set', { launchAtLogin: true }, sender)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/needs the desktop app/) },
+    });
+    await browser.shutdown();
+    await rm(dir, { recursive: true, force: true });
+
+    const calls: boolean[] = [];
+    let fail = false;
+    const desktop = await makeCore(null, {
+      setLaunchAtLogin: async (on) => {
+        if (fail) throw new Error('EACCES: permission denied');
+        calls.push(on);
+      },
+    });
+    router = createRouter(desktop.handlers, { isTrustedSender: () => true });
+    expect(await router.handle('app:info', undefined, sender)).toMatchObject({
+      value: { canLaunchAtLogin: true },
+    });
+    expect(calls).toEqual([]); // nothing touched at start
+    expect(await router.handle('settings:set', { launchAtLogin: true }, sender)).toMatchObject({
+      ok: true,
+      value: { launchAtLogin: true },
+    });
+    expect(calls).toEqual([true]);
+    fail = true;
+    expect(await router.handle('settings:set', { launchAtLogin: false }, sender)).toMatchObject({
+      ok: false,
+      error: { message: 'Could not remove the login item: EACCES: permission denied.' },
+    });
+    // Not saved: the setting still says what the OS has.
+    expect(await router.handle('settings:get', undefined, sender)).toMatchObject({
+      value: { launchAtLogin: true },
+    });
+  });
+
   it('keeps the last good stack when the file turns bad, and says which field is wrong', async () => {
     const c = await makeCore(serverOnly(41234));
     const file = join(dir, 'stack.yaml');

@@ -261,6 +261,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       host: options.host,
       userDataDir: options.userDataDir,
       logDir: options.logDir,
+      canLaunchAtLogin: options.setLaunchAtLogin !== undefined,
     }),
     'stack:snapshot': async () => snapshot(),
     'stack:start': () => core.startStack('window'),
@@ -285,6 +286,23 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'audit:verify': async () => verifyJournal(auditDir),
     'settings:get': async () => settings.get(),
     'settings:set': async (change) => {
+      if (change.launchAtLogin === true && !options.setLaunchAtLogin) {
+        throw new UserError(
+          'bad-arguments',
+          'Start at login needs the desktop app; this window is served by the browser host.',
+        );
+      }
+      if (change.launchAtLogin !== undefined && options.setLaunchAtLogin) {
+        // The OS side first: the setting only says "on" once the login item really exists.
+        try {
+          await options.setLaunchAtLogin(change.launchAtLogin);
+        } catch (error) {
+          throw new UserError(
+            'failed',
+            `Could not ${change.launchAtLogin ? 'add' : 'remove'} the login item: ${error instanceof Error ? error.message : String(error)}.`,
+          );
+        }
+      }
       const next = await settings.update(change);
       applySettings(next);
       // A program located (or un-located) in Settings: look for the binaries again now.

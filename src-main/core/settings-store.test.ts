@@ -11,17 +11,23 @@ describe('settings store', () => {
   it('starts from the defaults and persists a valid change (mode 0600)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'stigmer-settings-'));
     const store = new SettingsStore(dir);
-    expect(await store.load()).toEqual({ keyIdleMinutes: 10, binaries: {} });
+    expect(await store.load()).toEqual({ keyIdleMinutes: 10, binaries: {}, launchAtLogin: false });
     expect(await store.update({ keyIdleMinutes: 30 })).toEqual({
       keyIdleMinutes: 30,
       binaries: {},
+      launchAtLogin: false,
     });
     expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({
       keyIdleMinutes: 30,
       binaries: {},
+      launchAtLogin: false,
     });
     expect((await stat(join(dir, 'settings.json'))).mode & 0o777).toBe(0o600);
-    expect(await new SettingsStore(dir).load()).toEqual({ keyIdleMinutes: 30, binaries: {} });
+    expect(await new SettingsStore(dir).load()).toEqual({
+      keyIdleMinutes: 30,
+      binaries: {},
+      launchAtLogin: false,
+    });
   });
 
   it('refuses an invalid change with advice and keeps the old value', async () => {
@@ -32,7 +38,7 @@ describe('settings store', () => {
       'Setting keyIdleMinutes must be at most 1440 (one day).',
     );
     await expect(store.update({ keyIdleMinutes: 1.5 })).rejects.toThrow(/whole minutes/);
-    expect(store.get()).toEqual({ keyIdleMinutes: 10, binaries: {} });
+    expect(store.get()).toEqual({ keyIdleMinutes: 10, binaries: {}, launchAtLogin: false });
   });
 
   it('keeps program locations as full paths and refuses relative ones with advice', async () => {
@@ -63,7 +69,7 @@ describe('settings store', () => {
     dir = await mkdtemp(join(tmpdir(), 'stigmer-settings-'));
     await writeFile(join(dir, 'settings.json'), '{"keyIdleMinutes": "soon"}');
     const store = new SettingsStore(dir);
-    expect(await store.load()).toEqual({ keyIdleMinutes: 10, binaries: {} });
+    expect(await store.load()).toEqual({ keyIdleMinutes: 10, binaries: {}, launchAtLogin: false });
     expect(store.problem).toMatch(/settings\.json could not be read/);
   });
 });

@@ -21,7 +21,14 @@ function recordingHandlers(calls: string[]): Handlers {
   return {
     'app:info': async () => {
       calls.push('app:info');
-      return { version: '1', platform: 'linux', host: 'browser', userDataDir: '/u', logDir: '/l' };
+      return {
+        version: '1',
+        platform: 'linux',
+        host: 'browser',
+        userDataDir: '/u',
+        logDir: '/l',
+        canLaunchAtLogin: false,
+      };
     },
     'stack:snapshot': reply('stack:snapshot'),
     'stack:start': reply('stack:start'),

@@ -22,6 +22,7 @@ import { createTouchIdGate } from './touch-id';
 import { createStackTray } from './tray';
 import type { TrayActions } from './tray-model';
 import { notificationsFor } from './notify-model';
+import { setLinuxAutostart } from './linux-autostart';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import { createDashboard } from './windows';
 
@@ -95,6 +96,20 @@ if (!app.requestSingleInstanceLock()) {
         nodeEnv: { ELECTRON_RUN_AS_NODE: '1' },
         homeDir: app.getPath('home'),
         openPath: async (dir) => (await shell.openPath(dir)) === '',
+        // Start at login, in the tray (--hidden): Electron's login items on macOS and Windows,
+        // an XDG autostart entry on Linux (Electron has none there).
+        setLaunchAtLogin: async (enabled) => {
+          if (process.platform === 'linux') {
+            const opts = {
+              env: process.env,
+              homeDir: app.getPath('home'),
+              execPath: process.execPath,
+            };
+            await setLinuxAutostart(enabled, opts);
+          } else {
+            app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
+          }
+        },
         // Touch ID before a remembered key leaves the keychain (macOS); elsewhere always grants.
         gate: createTouchIdGate(systemPreferences, process.platform),
       });
@@ -172,7 +187,10 @@ if (!app.requestSingleInstanceLock()) {
 
       // Started at login with --hidden: stay in the tray. Otherwise the user launched us and
       // expects a window (and GNOME without an AppIndicator extension shows no tray at all).
-      if (!process.argv.includes('--hidden')) dashboard.show();
+      const atLogin =
+        process.argv.includes('--hidden') ||
+        (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+      if (!atLogin) dashboard.show();
     })
     .catch((error: unknown) => {
       log(`Startup failed: ${errorMessage(error)}`);

@@ -36,6 +36,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
   userDataDir: string;
   logDir: string;
+  /** The host can start the app at login (the Electron shell; not the browser host). */
+  canLaunchAtLogin: boolean;
 }
 
 /**

@@ -16,10 +16,12 @@ export interface Settings {
    * place; a missing service name means "look in the usual places".
    */
   binaries: Partial<Record<BinaryService, string>>;
+  /** Start Stigmer Local (in the tray, window hidden) when the user logs in. Desktop app only. */
+  launchAtLogin: boolean;
 }
 
 /** Defaults for a new install. */
-export const DEFAULT_SETTINGS: Settings = { keyIdleMinutes: 10, binaries: {} };
+export const DEFAULT_SETTINGS: Settings = { keyIdleMinutes: 10, binaries: {}, launchAtLogin: false };
 
 /** An absolute path, or one in the home directory (`~/…`); blank is not allowed (omit it). */
 const binaryPath = z
@@ -45,5 +47,6 @@ export const settingsSchema = z
         'agent-runner': binaryPath.optional(),
       })
       .strict(),
+    launchAtLogin: z.boolean(),
   })
   .strict();

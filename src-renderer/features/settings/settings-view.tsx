@@ -23,8 +23,14 @@ export function SettingsView() {
   });
   const [pathStatus, setPathStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [savingPaths, setSavingPaths] = useState(false);
+  const [canLaunchAtLogin, setCanLaunchAtLogin] = useState(false);
+  const [loginStatus, setLoginStatus] = useState<string | null>(null);
 
   useEffect(() => {
+    api.appInfo().then(
+      (info) => setCanLaunchAtLogin(info.canLaunchAtLogin),
+      () => undefined,
+    );
     api.getSettings().then(
       (s) => {
         setSettings(s);
@@ -56,6 +62,15 @@ export function SettingsView() {
       setStatus({ kind: 'error', text: error instanceof Error ? error.message : String(error) });
     } finally {
       setSaving(false);
+    }
+  };
+
+  const toggleLaunchAtLogin = async (enabled: boolean) => {
+    setLoginStatus(null);
+    try {
+      setSettings(await api.setSettings({ launchAtLogin: enabled }));
+    } catch (error) {
+      setLoginStatus(error instanceof Error ? error.message : String(error));
     }
   };
 
@@ -116,6 +131,27 @@ export function SettingsView() {
           </p>
         )}
       </form>
+      <div className="settings-form" data-field="launch-at-login">
+        <label className={canLaunchAtLogin ? 'check' : 'check disabled'}>
+          <input
+            type="checkbox"
+            checked={settings?.launchAtLogin ?? false}
+            disabled={!settings || !canLaunchAtLogin}
+            onChange={(e) => void toggleLaunchAtLogin(e.target.checked)}
+          />
+          Start Stigmer Local when you log in (in the tray, without a window)
+        </label>
+        {!canLaunchAtLogin && settings && (
+          <p className="hint">
+            Available in the desktop app; this window is served by the browser host.
+          </p>
+        )}
+        {loginStatus && (
+          <p className="error-text" role="alert">
+            {loginStatus}
+          </p>
+        )}
+      </div>
       <form
         className="settings-form"
         onSubmit={(e) => void savePaths(e)}
