@@ -212,4 +212,60 @@ describe('LogPipeline', () => {
     await p.close();
     expect(p.tail('svc').map((l) => l.text)).toEqual(['a', 'b']);
   });
+
+  it('rebuilds any output byte for byte from the file, however it is chunked (seeded fuzz)', async () => {
+    // A deterministic PRNG, so a failure names a reproducible seed.
+    const prng = (seed: number) => () => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pieces = [
+      '[INFO] ok',
+      '{"level":"warn","n":1}',
+      'café → naïve',
+      '\x1b[31mERROR\x1b[0m: x',
+    ];
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const rnd = prng(seed);
+      const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)]!;
+      let out = '';
+      let redactedOut = '';
+      while (out.length < 150_000) {
+        const r = rnd();
+        if (r > 0.97) {
+          // A burst of empty and 1-2 byte lines: each adds a 40-byte prefix in the file.
+          const burst =
+            Array.from({ length: 300 }, () => 'é'.repeat(Math.floor(rnd() * 3))).join('\n') + '\n';
+          out += burst;
+          redactedOut += burst;
+          continue;
+        }
+        // Mostly ordinary lines (the block path), some CR/CRLF, long lines, planted keys.
+        const body =
+          r < 0.02
+            ? 'L'.repeat(40 + Math.floor(rnd() * 200))
+            : `${pick(pieces)} ${'x'.repeat(Math.floor(rnd() * 120))}`;
+        const end = r < 0.05 ? '\r\n' : r < 0.07 ? '\r' : '\n';
+        const planted = rnd() < 0.01;
+        out += (planted ? `key=${KEY} ` : '') + body + end;
+        redactedOut += (planted ? 'key=[redacted:ANTHROPIC_API_KEY] ' : '') + body + end;
+      }
+      const bytes = Buffer.from(out);
+      const p = new LogPipeline({ logDir: dir, maxLineBytes: 128 });
+      p.setSecrets([{ name: 'ANTHROPIC_API_KEY', value: KEY }]);
+      const svc = `fuzz-${seed}`;
+      for (let off = 0; off < bytes.length;) {
+        // Chunk sizes from 1 byte to 64 KiB, so every boundary case (split CRLF, split UTF-8
+        // character, split key, leftover line then block) comes up.
+        const size = rnd() < 0.3 ? 1 + Math.floor(rnd() * 16) : 1 + Math.floor(rnd() * 65_536);
+        p.write(svc, 'stdout', bytes.subarray(off, off + size));
+        off += size;
+        if (rnd() < 0.1) await new Promise((r) => setImmediate(r));
+      }
+      await p.close();
+      expect(rebuildOutput(await fileRecords(svc)) === redactedOut, `seed ${seed}`).toBe(true);
+    }
+  });
 });
