@@ -1,46 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import {
-  stackStateOf,
-  type ServiceState,
-  type ServiceStatus,
-  type StackSnapshot,
-} from '../../src-shared/model/service';
+import type { ServiceState, ServiceStatus } from '../../src-shared/model/service';
 import { notificationsFor } from './notify-model';
+import { serviceStatus, stackSnapshot } from './test-snapshots';
 
 function service(
   name: string,
   state: ServiceState,
   extra: Partial<ServiceStatus> = {},
 ): ServiceStatus {
-  return {
-    name,
-    displayName: name === 'agent-runner' ? 'Agent runner' : 'Stigmer server',
-    state,
-    critical: name !== 'agent-runner',
-    dependsOn: [],
-    pid: null,
-    startedAt: null,
-    readyAt: null,
-    restarts: 0,
-    ports: [],
-    lastError: null,
-    lastLines: [],
-    nextRestartAt: null,
-    command: null,
-    searched: [],
-    neededKeys: [],
+  const runner = name === 'agent-runner';
+  return serviceStatus(name, state, {
+    displayName: runner ? 'Agent runner' : 'Stigmer server',
+    critical: !runner,
     ...extra,
-  };
+  });
 }
 
-function snap(...services: ServiceStatus[]): StackSnapshot {
-  return {
-    state: stackStateOf(services),
-    services,
-    stackFile: { path: '/x/stack.yaml', exists: false, error: null },
-    version: 1,
-  };
-}
+const snap = (...services: ServiceStatus[]) => stackSnapshot(services);
 
 describe('notificationsFor', () => {
   it('says nothing about the first snapshot, however bad', () => {

@@ -1,12 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { SecretInfo, SecretsSnapshot } from '../../src-shared/model/secret';
-import {
-  stackStateOf,
-  type ServiceState,
-  type ServiceStatus,
-  type StackSnapshot,
-} from '../../src-shared/model/service';
+import type { ServiceState, ServiceStatus } from '../../src-shared/model/service';
+import { serviceStatus, stackSnapshot } from './test-snapshots';
 import {
   escapeMenuLabel,
   formatUptime,
@@ -27,35 +23,12 @@ function service(
   state: ServiceState,
   extra: Partial<ServiceStatus> = {},
 ): ServiceStatus {
-  return {
-    name,
-    displayName: name,
-    state,
-    critical: true,
-    dependsOn: [],
-    pid: state === 'ready' ? 4711 : null,
-    startedAt: state === 'ready' ? NOW - 2 * HOUR - 14 * 60_000 : null,
-    readyAt: null,
-    restarts: 0,
-    ports: [],
-    lastError: null,
-    lastLines: [],
-    nextRestartAt: null,
-    command: null,
-    searched: [],
-    neededKeys: [],
-    ...extra,
-  };
+  // A ready service has a pid and has been up for 2h 14m at NOW.
+  const running = state === 'ready' ? { pid: 4711, startedAt: NOW - 2 * HOUR - 14 * 60_000 } : {};
+  return serviceStatus(name, state, { ...running, ...extra });
 }
 
-function snapshot(services: ServiceStatus[]): StackSnapshot {
-  return {
-    state: stackStateOf(services),
-    services,
-    stackFile: { path: '/home/u/.stigmer/stack.yaml', exists: false, error: null },
-    version: 1,
-  };
-}
+const snapshot = stackSnapshot;
 
 function fakeActions() {
   return {
