@@ -3,11 +3,7 @@ import { join } from 'node:path';
 import type { EventChannel, EventPayload } from '../../src-shared/ipc/contract';
 import { UserError } from '../../src-shared/model/errors';
 import type { KeyDialogRequest } from '../../src-shared/model/secret';
-import {
-  stackStateOf,
-  type ServiceUsage,
-  type StackSnapshot,
-} from '../../src-shared/model/service';
+import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
 import { LogPipeline } from './logs';
@@ -19,7 +15,8 @@ import { AuditRecorder } from './audit-recorder';
 import { SettingsStore } from './settings-store';
 import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
 import { StackLoader } from './stack';
-import { Supervisor, UsageSampler, defaultGroupReader } from './supervisor';
+import { Supervisor, defaultGroupReader } from './supervisor';
+import { startUsageReports } from './usage-reports';
 
 export type { AppCore, AppCoreOptions } from './app-core-types';
 
@@ -153,41 +150,14 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     return next;
   };
 
-  // CPU and memory of the running services' process groups, pushed while any runs (and once
-  // more, empty, after the last one stops so the window clears its figures).
-  const sampler = new UsageSampler(options.usageReader ?? defaultGroupReader());
-  let usageShown = false;
-  let sampling = false;
-  let usageProblem: string | null = null;
-  const sampleUsage = async (): Promise<void> => {
-    if (sampling) return;
-    const running = supervisor.statuses().filter((s) => s.pid !== null);
-    if (running.length === 0 && !usageShown) return;
-    sampling = true;
-    try {
-      const byGroup = await sampler.sample(running.map((s) => s.pid!));
-      const services: Record<string, ServiceUsage> = {};
-      for (const s of running) {
-        const usage = byGroup.get(s.pid!);
-        if (usage) services[s.name] = usage;
-      }
-      // Keep reporting until one report has nothing in it (the window then clears).
-      usageShown = Object.keys(services).length > 0;
-      emit('services:usage', { at: Date.now(), services });
-      usageProblem = null;
-    } catch (error) {
-      // Figures are a nicety: say why once (not every interval), keep supervising.
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== usageProblem) console.error(`[usage] ${message}`);
-      usageProblem = message;
-    } finally {
-      sampling = false;
-    }
-  };
-  const usageInterval = options.usageIntervalMs ?? 2000;
-  const usageTimer =
-    usageInterval > 0 ? setInterval(() => void sampleUsage(), usageInterval) : null;
-  usageTimer?.unref();
+  // CPU and memory of the running services, pushed every 2 s while any runs.
+  const usage = startUsageReports({
+    statuses: () => supervisor.statuses(),
+    report: (report) => emit('services:usage', report),
+    reader: options.usageReader ?? defaultGroupReader(),
+    intervalMs: options.usageIntervalMs ?? 2000,
+    onProblem: (message) => console.error(`[usage] ${message}`),
+  });
 
   /** The tray's last "Rotate…" until a window takes it. */
   let keyDialogRequest: KeyDialogRequest | null = null;
@@ -244,7 +214,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       emit('ui:key-dialog-requested', {});
     },
     async shutdown() {
-      if (usageTimer) clearInterval(usageTimer);
+      usage.stop();
       await supervisor.dispose();
       await logs.close();
       secrets.dispose();

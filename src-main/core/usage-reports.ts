@@ -1,0 +1,55 @@
+import type { ServiceStatus, ServiceUsage, UsageReport } from '../../src-shared/model/service';
+import { UsageSampler, type GroupReader } from './supervisor';
+
+/** Inputs of the periodic usage reports. */
+export interface UsageReportOptions {
+  /** The services now (those with a pid are sampled, by their process group). */
+  statuses: () => ServiceStatus[];
+  /** Receives each report (the core pushes it as `services:usage`). */
+  report: (report: UsageReport) => void;
+  reader: GroupReader;
+  /** Sampling period in ms; 0 = never. */
+  intervalMs: number;
+  /** Told once per distinct failure (ps missing, /proc unreadable); sampling goes on. */
+  onProblem: (message: string) => void;
+}
+
+/**
+ * CPU and memory of the running services' process groups, reported every `intervalMs` while any
+ * service runs, and once more (empty) after the last one stopped, so the window clears its
+ * figures. One sample at a time; a slow one makes the next tick skip.
+ */
+export function startUsageReports(options: UsageReportOptions): { stop(): void } {
+  const sampler = new UsageSampler(options.reader);
+  let shown = false;
+  let sampling = false;
+  let problem: string | null = null;
+  const sample = async (): Promise<void> => {
+    if (sampling) return;
+    const running = options.statuses().filter((s) => s.pid !== null);
+    if (running.length === 0 && !shown) return;
+    sampling = true;
+    try {
+      const byGroup = await sampler.sample(running.map((s) => s.pid!));
+      const services: Record<string, ServiceUsage> = {};
+      for (const s of running) {
+        const usage = byGroup.get(s.pid!);
+        if (usage) services[s.name] = usage;
+      }
+      // Keep reporting until one report has nothing in it.
+      shown = Object.keys(services).length > 0;
+      options.report({ at: Date.now(), services });
+      problem = null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== problem) options.onProblem(message);
+      problem = message;
+    } finally {
+      sampling = false;
+    }
+  };
+  if (options.intervalMs <= 0) return { stop: () => undefined };
+  const timer = setInterval(() => void sample(), options.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
