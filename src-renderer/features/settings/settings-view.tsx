@@ -7,6 +7,14 @@ import {
 } from '../../../src-shared/model/settings';
 import { useServices } from '../../stores/services';
 
+/** One text field per default service: its saved location, or blank. */
+function pathFields(binaries: Settings['binaries']): Record<BinaryService, string> {
+  return Object.fromEntries(BINARY_SERVICES.map((name) => [name, binaries[name] ?? ''])) as Record<
+    BinaryService,
+    string
+  >;
+}
+
 /** Settings: how long keys stay in memory, where the default services' programs are, the stack file. */
 export function SettingsView() {
   const id = useId();
@@ -16,11 +24,7 @@ export function SettingsView() {
   const [saving, setSaving] = useState(false);
   const stackFile = useServices((s) => s.snapshot?.stackFile.path);
   const services = useServices((s) => s.snapshot?.services);
-  const [paths, setPaths] = useState<Record<BinaryService, string>>({
-    temporal: '',
-    'stigmer-server': '',
-    'agent-runner': '',
-  });
+  const [paths, setPaths] = useState(() => pathFields({}));
   const [pathStatus, setPathStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [savingPaths, setSavingPaths] = useState(false);
   const [canLaunchAtLogin, setCanLaunchAtLogin] = useState(false);
@@ -35,11 +39,7 @@ export function SettingsView() {
       (s) => {
         setSettings(s);
         setMinutes(String(s.keyIdleMinutes));
-        setPaths({
-          temporal: s.binaries.temporal ?? '',
-          'stigmer-server': s.binaries['stigmer-server'] ?? '',
-          'agent-runner': s.binaries['agent-runner'] ?? '',
-        });
+        setPaths(pathFields(s.binaries));
       },
       (e: Error) => setStatus({ kind: 'error', text: e.message }),
     );
