@@ -21,7 +21,11 @@ export interface Settings {
 }
 
 /** Defaults for a new install. */
-export const DEFAULT_SETTINGS: Settings = { keyIdleMinutes: 10, binaries: {}, launchAtLogin: false };
+export const DEFAULT_SETTINGS: Settings = {
+  keyIdleMinutes: 10,
+  binaries: {},
+  launchAtLogin: false,
+};
 
 /** An absolute path, or one in the home directory (`~/…`); blank is not allowed (omit it). */
 const binaryPath = z
