@@ -64,6 +64,9 @@ async function captureOurs(logDir) {
   const t0 = now();
   // Rotation off (1 GiB) so the whole flood stays in one file for the fidelity check.
   const pipeline = new LogPipeline({ logDir, maxFileBytes: 2 ** 30 });
+  // As in the app, a window is watching: the live stream (ring + ~60 Hz batches) is on; what
+  // the window does with a batch is not capture, so the consumer here takes it and returns.
+  pipeline.onBatch(() => {});
   const child = spawn(process.execPath, [floodScript], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: floodEnv,

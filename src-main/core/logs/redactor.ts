@@ -42,23 +42,26 @@ const COMBINED = new RegExp(
   'g',
 );
 
-/** Substrings at least one pattern needs; a line with none of them skips the regex. */
-const PREFIXES = /sk-|AKIA|ghp_|github_pat_|xox/;
 /**
- * The same substrings for screening a block's raw bytes, each split into a `head` and the `tail`
- * searched for: Buffer#indexOf finds a needle by scanning for its first byte, so starting on a
- * rarer byte ('k' rather than 's', 'h' rather than 'g', '_' rather than 'g') makes the screen
- * several times faster on ordinary text. A hit counts only when `head` precedes it.
+ * Substrings at least one pattern needs; text with none of them skips the regex. Each is split
+ * into a `head` and the `tail` searched for in raw bytes: Buffer#indexOf finds a needle by
+ * scanning for its first byte, so starting on a rarer byte ('k' rather than 's', 'h' rather
+ * than 'g', '_' rather than 'g') makes the screen of a block several times faster on ordinary
+ * text. A hit counts only when `head` precedes it.
  */
-const PREFIX_BYTES: readonly { head: Buffer; tail: Buffer }[] = [
+const NEEDLES: readonly (readonly [head: string, tail: string])[] = [
   ['s', 'k-'],
   ['', 'AKIA'],
   ['g', 'hp_'],
   ['github', '_pat_'],
   ['', 'xox'],
-].map(([head, tail]) => ({
-  head: Buffer.from(head!, 'latin1'),
-  tail: Buffer.from(tail!, 'latin1'),
+];
+/** NEEDLES for one line's text (needles are plain letters, digits, "-" and "_"). */
+const PREFIXES = new RegExp(NEEDLES.map(([head, tail]) => head + tail).join('|'));
+/** NEEDLES for a block's bytes. */
+const PREFIX_BYTES = NEEDLES.map(([head, tail]) => ({
+  head: Buffer.from(head, 'latin1'),
+  tail: Buffer.from(tail, 'latin1'),
 }));
 
 /** Whether `head + tail` occurs in `bytes`, searching for `tail`. */
