@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DashboardPage } from './pages/dashboard.page';
+import { LogsPage } from './pages/logs.page';
 import { SHELL_KEY, launchHost, standInStackYaml, type HostHandle } from './support/host';
 import { alive, freePort } from './support/free-port';
 
@@ -101,6 +102,15 @@ test('a child killed from outside goes to backoff, restarts, and the restart cou
   expect(after).not.toBe(before);
   expect(alive(before)).toBe(false);
   await dash.expectState('stigmer-server', 'ready');
+
+  // The runner's log says, in Stigmer Local's own lines, where it died and came back.
+  const logs = new LogsPage(page);
+  await logs.open();
+  await logs.pickTab('Agent runner');
+  const system = logs.list().locator('[data-stream="system"]');
+  await expect(system.filter({ hasText: `── exited (pid ${before})` })).toHaveCount(1);
+  await expect(system.filter({ hasText: '── restarting' })).toHaveCount(1);
+  await expect(system.filter({ hasText: `── ready (pid ${after})` })).toHaveCount(1);
 });
 
 test('a child that always crashes ends in failed with its last line shown', async ({ page }) => {

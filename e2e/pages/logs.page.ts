@@ -78,7 +78,7 @@ export class LogsPage {
     return this.page.getByRole('checkbox', { name, exact: true });
   }
 
-  streamFilter(stream: 'stdout' | 'stderr'): Locator {
+  streamFilter(stream: 'stdout' | 'stderr' | 'system'): Locator {
     return this.page.getByRole('checkbox', { name: `Show ${stream} lines`, exact: true });
   }
 
@@ -86,7 +86,7 @@ export class LogsPage {
     await this.levelFilter(level).click();
   }
 
-  async toggleStream(stream: 'stdout' | 'stderr'): Promise<void> {
+  async toggleStream(stream: 'stdout' | 'stderr' | 'system'): Promise<void> {
     await this.streamFilter(stream).click();
   }
 

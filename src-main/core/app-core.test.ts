@@ -91,6 +91,19 @@ describe('app core', () => {
       /^\d{4}-\d\d-\d\dT[\d:.]+Z stdout .* \[server\] listening on 127\.0\.0\.1:/m,
     );
     expect(log).toContain('[server] SIGTERM, closing');
+    // Stigmer Local's own lines tell the story around the child's: started before its first
+    // line, ready, stopped after its last.
+    const story = log
+      .split('\n')
+      .filter((l) => / system .*── |\[server\] (listening|SIGTERM)/.test(l))
+      .map((l) => l.slice(40).replace(/pid \d+/, 'pid N'));
+    expect(story).toEqual([
+      '── starting ──',
+      expect.stringMatching(/^\[server\] listening/),
+      '── ready (pid N) ──',
+      '[server] SIGTERM, closing',
+      '── stopped ──',
+    ]);
     // Versions only go up, so the window can drop a stale event.
     const versions = events.map((e) => e.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));

@@ -17,6 +17,7 @@ import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } fro
 import { StackLoader } from './stack';
 import { Supervisor, defaultGroupReader } from './supervisor';
 import { startUsageReports } from './usage-reports';
+import { logMarkerFor } from './log-markers';
 
 export type { AppCore, AppCoreOptions } from './app-core-types';
 
@@ -48,8 +49,16 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   applySettings(initialSettings);
   const auditDir = join(options.userDataDir, 'audit');
   const journal = await AuditJournal.open({ dir: auditDir });
-  const recorder = new AuditRecorder(journal, (error) =>
-    console.error(`[audit] ${error instanceof Error ? error.message : String(error)}`),
+  // Every byte a child prints goes to its rotating log file (and the log viewer), redacted.
+  const logs = new LogPipeline({ logDir: options.logDir });
+  const recorder = new AuditRecorder(
+    journal,
+    (error) => console.error(`[audit] ${error instanceof Error ? error.message : String(error)}`),
+    // Service events also go into that service's log, where a reader looks for them.
+    (input) => {
+      const marker = logMarkerFor(input);
+      if (marker && input.service) logs.mark(input.service, marker.text, marker.level);
+    },
   );
   // Key events are journalled under the actor of the action that caused them: the window for
   // everything typed in it, unless an action from elsewhere (the tray's Lock keys) says so while
@@ -58,8 +67,6 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   secrets.onEvent((event) => recorder.secretEvent(event, keyActor));
   await adoptEnvironmentKeys(secrets, options.env);
   secrets.startIdleEviction();
-  // Every byte a child prints goes to its rotating log file (and the log viewer), redacted.
-  const logs = new LogPipeline({ logDir: options.logDir });
   const supervisor = new Supervisor({
     runDir,
     // A key's release is on disk in the journal before the child that gets it is spawned.

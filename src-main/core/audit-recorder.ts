@@ -23,16 +23,23 @@ export class AuditRecorder {
   private last: Promise<unknown> = Promise.resolve();
   private readonly states = new Map<
     string,
-    { state: ServiceState; pid: number | null; restarts: number }
+    { state: ServiceState; pid: number | null; lastPid: number | null; restarts: number }
   >();
 
   constructor(
     private readonly journal: AuditJournal,
     private readonly onError: (error: unknown) => void,
+    /** Told of each event synchronously, as it is recorded (before it is on disk). */
+    private readonly onRecord: (input: AuditInput) => void = () => {},
   ) {}
 
   /** Appends one entry (durable when the promise resolves); a failure is reported, not thrown. */
   record(input: AuditInput): Promise<AuditEntry | null> {
+    try {
+      this.onRecord(input);
+    } catch (error) {
+      this.onError(error);
+    }
     const done = this.journal.append(input).catch((error: unknown) => {
       this.onError(error);
       return null;
@@ -54,7 +61,12 @@ export class AuditRecorder {
   ): void {
     for (const s of statuses) {
       const before = this.states.get(s.name);
-      this.states.set(s.name, { state: s.state, pid: s.pid, restarts: s.restarts });
+      // The pid of the process a state is about: the live one, else the last one seen (a crash
+      // is reported after the child's pid was cleared).
+      const lastPid = s.pid ?? before?.lastPid ?? null;
+      this.states.set(s.name, { state: s.state, pid: s.pid, lastPid, restarts: s.restarts });
+      // A service first seen idle is not news (no 'stopped' for every service at launch).
+      if (!before && (s.state === 'stopped' || s.state === 'not-installed')) continue;
       if (before && s.pid !== null && s.pid !== before.pid) {
         for (const key of keysOf(s.name)) {
           const info = secrets.info(key);
@@ -74,7 +86,10 @@ export class AuditRecorder {
       if (before?.state === s.state) continue;
       let type = STATE_EVENT[s.state];
       if (!type) continue;
-      if (type === 'service.starting' && before && s.restarts > before.restarts)
+      // An automatic restart: starting again straight after a crash (the restart count goes up
+      // a moment later, once the new child's environment is ready).
+      const afterCrash = before?.state === 'backoff' || before?.state === 'crashed';
+      if (type === 'service.starting' && before && (afterCrash || s.restarts > before.restarts))
         type = 'service.restarting';
       if (type === 'service.failed' && /crashed \d+ times/.test(s.lastError ?? ''))
         type = 'service.crash-loop';
@@ -83,7 +98,7 @@ export class AuditRecorder {
         type,
         actor: 'system',
         service: s.name,
-        pid: s.pid ?? before?.pid ?? null,
+        pid: s.state === 'starting' ? s.pid : lastPid,
         outcome: bad ? 'failed' : 'info',
         detail: bad || s.state === 'needs-key' ? (s.lastError ?? '') : '',
       });

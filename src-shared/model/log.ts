@@ -1,8 +1,17 @@
 /** Severity of one log line, or null when the line carries no recognisable level. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | null;
 
-/** Which pipe of the child a log line came from. */
-export type LogStream = 'stdout' | 'stderr';
+/** A pipe of the child. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/**
+ * Where a log line came from: a pipe of the child, or `system` for the lines Stigmer Local adds
+ * to a service's log where its process started, became ready, exited, restarted or gave up.
+ */
+export type LogStream = OutputStream | 'system';
+
+/** Every stream, in the order the viewer lists them. */
+export const LOG_STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
 
 /** All non-null levels, least to most severe (for filters and tests). */
 export const LOG_LEVELS: readonly Exclude<LogLevel, null>[] = [

@@ -8,6 +8,9 @@ import { LINE_END_BYTES, type LineEnd } from './line-splitter';
  *   |<------- 24 -------->| |<-6->| |<5>| | |
  *   time (UTC ISO, ms)      stream  level end text, exactly as the child printed it (redacted)
  *
+ * `stream` is stdout, stderr, or system: a line Stigmer Local added (process started, exited,
+ * restarted…), which is not part of the child's output.
+ *
  * The prefix is fixed-width (40 characters) so a reader finds the text by offset, never by
  * parsing it. `end` says which terminator the child used, so the original output of a stream is
  * the concatenation of `text + END_BYTES[end]` over its records, byte for byte apart from
@@ -107,7 +110,9 @@ export function parseRecord(line: string): FileRecord | null {
   const stream = line.slice(25, 31);
   const level = FIELD_LEVEL[line.slice(32, 37)];
   const end = CODE_END[line[38]!];
-  if (Number.isNaN(time) || (stream !== 'stdout' && stream !== 'stderr')) return null;
+  if (Number.isNaN(time) || (stream !== 'stdout' && stream !== 'stderr' && stream !== 'system')) {
+    return null;
+  }
   if (level === undefined || end === undefined) return null;
   return { time, stream, level, end, text: line.slice(PREFIX_LENGTH) };
 }

@@ -213,6 +213,37 @@ describe('LogPipeline', () => {
     expect(p.tail('svc').map((l) => l.text)).toEqual(['a', 'b']);
   });
 
+  it('adds its own system lines in order, redacted, to ring, live stream and file', async () => {
+    const { timer, fire } = manualTimer();
+    const p = new LogPipeline({ logDir: dir, timer });
+    p.setSecrets([{ name: 'ANTHROPIC_API_KEY', value: KEY }]);
+    const batches: LogLine[][] = [];
+    p.onBatch((lines) => void batches.push(lines));
+    p.mark('svc', '── started (pid 42) ──');
+    p.write('svc', 'stdout', Buffer.from('hello\n'));
+    p.mark('svc', `── exited (pid 42): saw ${KEY}\nthen died ──`, 'error');
+    fire();
+    const expected = [
+      ['system', 'info', '── started (pid 42) ──'],
+      ['stdout', null, 'hello'],
+      ['system', 'error', '── exited (pid 42): saw [redacted:ANTHROPIC_API_KEY] then died ──'],
+    ];
+    const shape = (l: LogLine | { stream: string; level: unknown; text: string }) => [
+      l.stream,
+      l.level,
+      l.text,
+    ];
+    expect(p.tail('svc').map(shape)).toEqual(expected);
+    expect(batches.flat().map(shape)).toEqual(expected);
+    await p.close();
+    const records = await fileRecords('svc');
+    expect(records.map(shape)).toEqual(expected);
+    // The child's own output rebuilds without Stigmer Local's lines.
+    expect(rebuildOutput(records.filter((r) => r.stream === 'stdout'))).toBe('hello\n');
+    const tail = await readTail(dir, 'svc', 10);
+    expect(tail.map(shape)).toEqual(expected);
+  });
+
   it('rebuilds any output byte for byte from the file, however it is chunked (seeded fuzz)', async () => {
     // A deterministic PRNG, so a failure names a reproducible seed.
     const prng = (seed: number) => () => {

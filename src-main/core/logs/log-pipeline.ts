@@ -1,4 +1,4 @@
-import type { LogLevel, LogLine, LogStream } from '../../../src-shared/model/log';
+import type { LogLevel, LogLine, OutputStream } from '../../../src-shared/model/log';
 import { HitReporter, type RedactionReport } from './hit-reporter';
 import { hasAnsiBytes } from './ansi';
 import { parseLevel, parsePlainLevel } from './level-parser';
@@ -56,7 +56,7 @@ interface StreamState {
 interface ServiceLogs {
   ring: RingBuffer<LogLine>;
   sink: RotatingFileSink;
-  streams: Record<LogStream, StreamState>;
+  streams: Record<OutputStream, StreamState>;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -100,7 +100,7 @@ export class LogPipeline {
   }
 
   /** Feed a raw chunk of a child's output. Never throws for a bad chunk; never waits. */
-  write(service: string, stream: LogStream, chunk: Buffer): void {
+  write(service: string, stream: OutputStream, chunk: Buffer): void {
     if (this.closed) return;
     const svc = this.service(service);
     this.stamp = this.now();
@@ -118,12 +118,35 @@ export class LogPipeline {
     }
   }
 
-  /** The values to redact (the vault's current and, during a rotation, previous values). */
+  /**
+   * Adds a line of Stigmer Local's own to a service's log (stream `system`): where its process
+   * started, exited, restarted or gave up, so the log reads as a story. Redacted like any line.
+   */
+  mark(service: string, text: string, level: LogLevel = 'info'): void {
+    if (this.closed) return;
+    const svc = this.service(service);
+    const line: LogLine = {
+      seq: ++this.seq,
+      service,
+      stream: 'system',
+      time: this.now(),
+      level,
+      text: this.redactor.redact(text.replace(/[\r\n]+/g, ' ')).text,
+      truncated: false,
+    };
+    svc.ring.push(line);
+    svc.sink.append(line);
+    if (this.batchListeners.size === 0) return;
+    if (this.live.push(line)) this.skipped++;
+    this.schedule();
+  }
+
   /** Redacts one line with the current secrets (for other places that keep output lines). */
   redactLine(text: string): string {
     return this.redactor.redact(text).text;
   }
 
+  /** The values to redact (the vault's current and, during a rotation, previous values). */
   setSecrets(list: readonly NamedSecret[]): void {
     this.redactor.setSecrets(list);
   }
@@ -179,7 +202,7 @@ export class LogPipeline {
       keep: o.keepFiles,
       onError: (error) => o.onFileError?.(name, error),
     });
-    const stream = (s: LogStream): StreamState => {
+    const stream = (s: OutputStream): StreamState => {
       const state: StreamState = {
         carry: undefined,
         blockMayRedact: true,
@@ -213,7 +236,7 @@ export class LogPipeline {
   private line(
     svc: ServiceLogs,
     service: string,
-    stream: LogStream,
+    stream: OutputStream,
     state: StreamState,
     raw: string,
     end: LineEnd,

@@ -1,9 +1,8 @@
 import type { KeyboardEvent } from 'react';
-import { LOG_LEVELS, type LogStream } from '../../../src-shared/model/log';
+import { LOG_LEVELS, LOG_STREAMS, type LogStream } from '../../../src-shared/model/log';
 import type { LevelKey } from './visible-index';
 
 const LEVEL_KEYS: readonly LevelKey[] = [...LOG_LEVELS, 'none'];
-const STREAMS: readonly LogStream[] = ['stdout', 'stderr'];
 
 /** Everything the toolbar shows and changes; owned by the Logs view. */
 export interface ToolbarState {
@@ -87,7 +86,7 @@ export function LogsToolbar({ state, actions }: { state: ToolbarState; actions: 
       </fieldset>
       <fieldset className="log-filter">
         <legend>Streams</legend>
-        {STREAMS.map((stream) => (
+        {LOG_STREAMS.map((stream) => (
           <label key={stream}>
             <input
               type="checkbox"

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { LOG_LEVELS, type LogStream } from '../../../src-shared/model/log';
+import { LOG_LEVELS, LOG_STREAMS, type LogStream } from '../../../src-shared/model/log';
 import { useLogs, ALL_VIEW, type LogView } from '../../stores/logs';
 import { useNavigation } from '../../stores/navigation';
 import { LineBuffer } from '../../stores/log-buffer';
@@ -24,7 +24,7 @@ export function LogsView() {
   const folder = useLogs((s) => s.folder);
   const error = useLogs((s) => s.error);
   const [levels, setLevels] = useState<ReadonlySet<LevelKey>>(new Set([...LOG_LEVELS, 'none']));
-  const [streams, setStreams] = useState<ReadonlySet<LogStream>>(new Set(['stdout', 'stderr']));
+  const [streams, setStreams] = useState<ReadonlySet<LogStream>>(new Set(LOG_STREAMS));
   const [query, setQuery] = useState('');
   const [currentId, setCurrentId] = useState<number | null>(null);
   const [wrap, setWrap] = useState(false);
