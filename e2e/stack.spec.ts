@@ -209,6 +209,8 @@ test('a program located in Settings is found at once; a relative path is explain
   const temporal = programs.getByLabel('temporal', { exact: true });
   const found = programs.locator('[data-field="program-state"][data-service="temporal"]');
   await expect(found).toHaveText('not found');
+  // No native file dialog behind the browser host: the path is typed.
+  await expect(programs.getByRole('button', { name: /^Locate/ })).toHaveCount(0);
 
   await temporal.fill('bin/temporal');
   await programs.getByRole('button', { name: 'Save locations' }).click();

@@ -4,6 +4,7 @@ import type { StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
 import type { KeychainStore, UnlockGate } from './secrets';
 import type { GroupReader } from './supervisor';
+import type { BinaryService } from '../../src-shared/model/settings';
 
 /** Who asked for an action (recorded in the audit trail). */
 export type Actor = 'window' | 'tray' | 'system' | 'cli';
@@ -40,6 +41,8 @@ export interface AppCoreOptions {
    * settings stays removed).
    */
   setLaunchAtLogin?: (enabled: boolean) => Promise<void>;
+  /** Native file dialog for locating a service's program; resolves null when cancelled. */
+  pickProgram?: (service: BinaryService) => Promise<string | null>;
   /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */
   openPath?: (path: string) => Promise<boolean>;
 }

@@ -270,6 +270,45 @@ describe('app core', () => {
     });
   });
 
+  it('Locate… asks the desktop shell for a path; the browser host says to type it', async () => {
+    const sender = { url: 't' };
+    const browser = await makeCore(null);
+    let router = createRouter(browser.handlers, { isTrustedSender: () => true });
+    expect(await router.handle('app:info', undefined, sender)).toMatchObject({
+      value: { canPickFiles: false },
+    });
+    expect(
+      await router.handle('settings:pick-program', { service: 'temporal' }, sender),
+    ).toMatchObject({ ok: false, error: { message: expect.stringMatching(/type its full path/) } });
+    await browser.shutdown();
+    await rm(dir, { recursive: true, force: true });
+
+    const asked: string[] = [];
+    const desktop = await makeCore(null, {
+      pickProgram: async (service) => {
+        asked.push(service);
+        return service === 'temporal' ? '/opt/temporal/temporal' : null;
+      },
+    });
+    router = createRouter(desktop.handlers, { isTrustedSender: () => true });
+    expect(await router.handle('settings:pick-program', { service: 'temporal' }, sender)).toEqual({
+      ok: true,
+      value: '/opt/temporal/temporal',
+    });
+    expect(
+      await router.handle('settings:pick-program', { service: 'agent-runner' }, sender),
+    ).toEqual({ ok: true, value: null });
+    // Only the default services can be located; nothing is asked for anything else.
+    expect(
+      await router.handle('settings:pick-program', { service: 'postgres' }, sender),
+    ).toMatchObject({ ok: false });
+    expect(asked).toEqual(['temporal', 'agent-runner']);
+    // Picking does not save: the setting changes only through settings:set.
+    expect((await router.handle('settings:get', undefined, sender)) as unknown).toMatchObject({
+      value: { binaries: {} },
+    });
+  });
+
   it('keeps the last good stack when the file turns bad, and says which field is wrong', async () => {
     const c = await makeCore(serverOnly(41234));
     const file = join(dir, 'stack.yaml');

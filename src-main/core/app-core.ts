@@ -239,6 +239,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       userDataDir: options.userDataDir,
       logDir: options.logDir,
       canLaunchAtLogin: options.setLaunchAtLogin !== undefined,
+      canPickFiles: options.pickProgram !== undefined,
     }),
     'stack:snapshot': async () => snapshot(),
     'stack:start': () => core.startStack('window'),
@@ -288,6 +289,15 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         await reloadStack();
       }
       return next;
+    },
+    'settings:pick-program': async ({ service }) => {
+      if (!options.pickProgram) {
+        throw new UserError(
+          'bad-arguments',
+          'Locating a program needs the desktop app; type its full path instead.',
+        );
+      }
+      return options.pickProgram(service);
     },
     'secrets:snapshot': async () => keysSnapshot(),
     'secrets:set': async ({ name, value, remember, requireTouchId }) => {

@@ -28,6 +28,7 @@ function recordingHandlers(calls: string[]): Handlers {
         userDataDir: '/u',
         logDir: '/l',
         canLaunchAtLogin: false,
+        canPickFiles: false,
       };
     },
     'stack:snapshot': reply('stack:snapshot'),
@@ -42,6 +43,7 @@ function recordingHandlers(calls: string[]): Handlers {
     'audit:verify': reply('audit:verify') as never,
     'settings:get': reply('settings:get') as never,
     'settings:set': reply('settings:set') as never,
+    'settings:pick-program': reply('settings:pick-program') as never,
     'secrets:snapshot': reply('secrets:snapshot') as never,
     'secrets:set': reply('secrets:set') as never,
     'secrets:delete': reply('secrets:delete') as never,

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   Notification,
   app,
+  dialog,
   ipcMain,
   net,
   protocol,
@@ -96,6 +97,19 @@ if (!app.requestSingleInstanceLock()) {
         nodeEnv: { ELECTRON_RUN_AS_NODE: '1' },
         homeDir: app.getPath('home'),
         openPath: async (dir) => (await shell.openPath(dir)) === '',
+        // Settings → Programs → Locate…: a native open dialog, attached to the window.
+        pickProgram: async (service) => {
+          const options = {
+            title: `Locate ${service}`,
+            buttonLabel: 'Use this program',
+            properties: ['openFile', 'showHiddenFiles'] as ('openFile' | 'showHiddenFiles')[],
+          };
+          const win = dashboard.window();
+          const picked = win
+            ? await dialog.showOpenDialog(win, options)
+            : await dialog.showOpenDialog(options);
+          return picked.canceled ? null : (picked.filePaths[0] ?? null);
+        },
         // Start at login, in the tray (--hidden): Electron's login items on macOS and Windows,
         // an XDG autostart entry on Linux (Electron has none there).
         setLaunchAtLogin: async (enabled) => {

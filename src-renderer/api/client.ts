@@ -46,6 +46,9 @@ export const api = {
     invoke('secrets:set', { name, value, remember, requireTouchId }),
   getSettings: () => invoke('settings:get', undefined),
   setSettings: (change: InvokeArgs<'settings:set'>) => invoke('settings:set', change),
+  /** Desktop app only: a native file dialog; the chosen path, or null when cancelled. */
+  pickProgram: (service: InvokeArgs<'settings:pick-program'>['service']) =>
+    invoke('settings:pick-program', { service }),
   rotateSecret: (name: string, value: string, remember: boolean, requireTouchId: boolean) =>
     invoke('secrets:rotate', { name, value, remember, requireTouchId }),
   deleteSecret: (name: string) => invoke('secrets:delete', { name }),

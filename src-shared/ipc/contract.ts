@@ -4,7 +4,7 @@ import { AUDIT_TYPES } from '../model/audit';
 import type { LogLine } from '../model/log';
 import type { KeyDialogRequest, RotationResult, SecretsSnapshot } from '../model/secret';
 import type { StackSnapshot, UsageReport } from '../model/service';
-import { settingsSchema, type Settings } from '../model/settings';
+import { BINARY_SERVICES, settingsSchema, type Settings } from '../model/settings';
 
 /** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
 function returns<T>(): T {
@@ -38,6 +38,8 @@ export interface AppInfo {
   logDir: string;
   /** The host can start the app at login (the Electron shell; not the browser host). */
   canLaunchAtLogin: boolean;
+  /** The host has a native file dialog to locate programs (the Electron shell). */
+  canPickFiles: boolean;
 }
 
 /**
@@ -82,6 +84,11 @@ export const invokeChannels = {
   'settings:set': {
     args: settingsSchema.partial(),
     result: returns<Settings>(),
+  },
+  /** Desktop app: a native file dialog to locate a program; the chosen path, or null if cancelled. */
+  'settings:pick-program': {
+    args: z.object({ service: z.enum(BINARY_SERVICES) }).strict(),
+    result: returns<string | null>(),
   },
   'secrets:snapshot': { args: none, result: returns<SecretsSnapshot>() },
   'secrets:set': {

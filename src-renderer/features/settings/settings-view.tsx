@@ -28,11 +28,15 @@ export function SettingsView() {
   const [pathStatus, setPathStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [savingPaths, setSavingPaths] = useState(false);
   const [canLaunchAtLogin, setCanLaunchAtLogin] = useState(false);
+  const [canPickFiles, setCanPickFiles] = useState(false);
   const [loginStatus, setLoginStatus] = useState<string | null>(null);
 
   useEffect(() => {
     api.appInfo().then(
-      (info) => setCanLaunchAtLogin(info.canLaunchAtLogin),
+      (info) => {
+        setCanLaunchAtLogin(info.canLaunchAtLogin);
+        setCanPickFiles(info.canPickFiles);
+      },
       () => undefined,
     );
     api.getSettings().then(
@@ -71,6 +75,19 @@ export function SettingsView() {
       setSettings(await api.setSettings({ launchAtLogin: enabled }));
     } catch (error) {
       setLoginStatus(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const locate = async (name: BinaryService) => {
+    try {
+      const picked = await api.pickProgram(name);
+      // Filled in, not saved: Save locations applies it, like a typed path.
+      if (picked) setPaths((current) => ({ ...current, [name]: picked }));
+    } catch (error) {
+      setPathStatus({
+        kind: 'error',
+        text: error instanceof Error ? error.message : String(error),
+      });
     }
   };
 
@@ -180,6 +197,16 @@ export function SettingsView() {
                 disabled={!settings}
                 onChange={(e) => setPaths({ ...paths, [name]: e.target.value })}
               />
+              {canPickFiles && (
+                <button
+                  type="button"
+                  onClick={() => void locate(name)}
+                  aria-label={`Locate ${name}…`}
+                  disabled={!settings}
+                >
+                  Locate…
+                </button>
+              )}
               {service && (
                 <span className="hint" data-field="program-state" data-service={name}>
                   {service.state === 'not-installed' ? 'not found' : 'found'}
