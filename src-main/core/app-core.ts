@@ -50,7 +50,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const auditDir = join(options.userDataDir, 'audit');
   const journal = await AuditJournal.open({ dir: auditDir });
   // Every byte a child prints goes to its rotating log file (and the log viewer), redacted.
-  const logs = new LogPipeline({ logDir: options.logDir });
+  const logs = new LogPipeline({
+    logDir: options.logDir,
+    onFileError: (service, error) =>
+      console.error(`[logs] ${service}: could not write its log file: ${error.message}`),
+  });
   const recorder = new AuditRecorder(
     journal,
     (error) => console.error(`[audit] ${error instanceof Error ? error.message : String(error)}`),

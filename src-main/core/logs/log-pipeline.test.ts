@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -242,6 +242,38 @@ describe('LogPipeline', () => {
     expect(rebuildOutput(records.filter((r) => r.stream === 'stdout'))).toBe('hello\n');
     const tail = await readTail(dir, 'svc', 10);
     expect(tail.map(shape)).toEqual(expected);
+  });
+
+  it('says once, in the log view, that a log file cannot be written, and keeps the lines', async () => {
+    // The log dir is a file: every write fails (as on a full disk or a read-only folder).
+    const blocked = path.join(dir, 'not-a-dir');
+    await writeFile(blocked, 'x');
+    const errors: string[] = [];
+    const p = new LogPipeline({
+      logDir: blocked,
+      onFileError: (service, error) => errors.push(`${service}: ${error.message}`),
+    });
+    for (let i = 1; i <= 5; i++) {
+      p.write('svc', 'stdout', Buffer.from(`line ${i}\n`));
+      await p.flush();
+    }
+    await p.close();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^svc: E(EXIST|NOTDIR)/);
+    const lines = p.tail('svc');
+    expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual([
+      'line 1',
+      'line 2',
+      'line 3',
+      'line 4',
+      'line 5',
+    ]);
+    const notes = lines.filter((l) => l.stream === 'system');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ level: 'error' });
+    expect(notes[0]!.text).toMatch(
+      /could not write its log file: E(EXIST|NOTDIR).*kept in memory only \(the last 10,000\)/,
+    );
   });
 
   it('rebuilds any output byte for byte from the file, however it is chunked (seeded fuzz)', async () => {

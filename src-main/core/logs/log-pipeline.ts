@@ -38,7 +38,10 @@ export interface LogPipelineOptions {
   /** Clock for receipt stamps and the redaction window. */
   now?: () => number;
   timer?: BatchTimer;
-  /** A log file could not be written; those lines are still in memory and the live stream. */
+  /**
+   * A log file could not be written; those lines are still in memory and the live stream, and
+   * the service's log shows a system line saying so. Told once per distinct error and service.
+   */
   onFileError?: (service: string, error: Error) => void;
 }
 
@@ -90,6 +93,8 @@ export class LogPipeline {
   /** Receipt time of the chunk being split; all its lines share it. */
   private stamp = 0;
   private closed = false;
+  /** The last file error reported per service, so a failing disk is reported once, not per write. */
+  private readonly fileProblems = new Map<string, string>();
 
   constructor(private readonly options: LogPipelineOptions) {
     this.now = options.now ?? Date.now;
@@ -123,6 +128,22 @@ export class LogPipeline {
    * started, exited, restarted or gave up, so the log reads as a story. Redacted like any line.
    */
   mark(service: string, text: string, level: LogLevel = 'info'): void {
+    this.addSystemLine(service, text, level, true);
+  }
+
+  /**
+   * A log file could not be written (disk full, permissions): say so once per distinct error,
+   * in the viewer (ring and live stream; not in the file that just failed) and to the host.
+   */
+  private fileFailed(service: string, error: Error): void {
+    if (this.fileProblems.get(service) === error.message) return;
+    this.fileProblems.set(service, error.message);
+    const text = `── could not write its log file: ${error.message}. New lines are kept in memory only (the last ${(this.options.ringCapacity ?? DEFAULT_RING_CAPACITY).toLocaleString('en-US')}) until the file can be written again. ──`;
+    this.addSystemLine(service, text, 'error', false);
+    this.options.onFileError?.(service, error);
+  }
+
+  private addSystemLine(service: string, text: string, level: LogLevel, toFile: boolean): void {
     if (this.closed) return;
     const svc = this.service(service);
     const line: LogLine = {
@@ -135,7 +156,7 @@ export class LogPipeline {
       truncated: false,
     };
     svc.ring.push(line);
-    svc.sink.append(line);
+    if (toFile) svc.sink.append(line);
     if (this.batchListeners.size === 0) return;
     if (this.live.push(line)) this.skipped++;
     this.schedule();
@@ -200,7 +221,7 @@ export class LogPipeline {
     const sink = new RotatingFileSink(o.logDir, name, {
       maxBytes: o.maxFileBytes,
       keep: o.keepFiles,
-      onError: (error) => o.onFileError?.(name, error),
+      onError: (error) => this.fileFailed(name, error),
     });
     const stream = (s: OutputStream): StreamState => {
       const state: StreamState = {
