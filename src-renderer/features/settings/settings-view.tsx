@@ -7,6 +7,19 @@ import {
 } from '../../../src-shared/model/settings';
 import { useServices } from '../../stores/services';
 
+/** What a form's last save did: "Saved." as a status, or the error as an alert. */
+type SaveStatus = { kind: 'ok' | 'error'; text: string } | null;
+
+function FormStatus({ status }: { status: SaveStatus }) {
+  if (!status) return null;
+  const ok = status.kind === 'ok';
+  return (
+    <p className={ok ? 'hint' : 'error-text'} role={ok ? 'status' : 'alert'}>
+      {status.text}
+    </p>
+  );
+}
+
 /** One text field per default service: its saved location, or blank. */
 function pathFields(binaries: Settings['binaries']): Record<BinaryService, string> {
   return Object.fromEntries(BINARY_SERVICES.map((name) => [name, binaries[name] ?? ''])) as Record<
@@ -20,12 +33,12 @@ export function SettingsView() {
   const id = useId();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [minutes, setMinutes] = useState('');
-  const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [status, setStatus] = useState<SaveStatus>(null);
   const [saving, setSaving] = useState(false);
   const stackFile = useServices((s) => s.snapshot?.stackFile.path);
   const services = useServices((s) => s.snapshot?.services);
   const [paths, setPaths] = useState(() => pathFields({}));
-  const [pathStatus, setPathStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [pathStatus, setPathStatus] = useState<SaveStatus>(null);
   const [savingPaths, setSavingPaths] = useState(false);
   const [canLaunchAtLogin, setCanLaunchAtLogin] = useState(false);
   const [canPickFiles, setCanPickFiles] = useState(false);
@@ -139,14 +152,7 @@ export function SettingsView() {
           Counted from the last time a service received the key. 0 keeps keys until you choose Lock
           keys or quit. Remembered keys come back from the keychain when needed.
         </p>
-        {status && (
-          <p
-            className={status.kind === 'ok' ? 'hint' : 'error-text'}
-            role={status.kind === 'ok' ? 'status' : 'alert'}
-          >
-            {status.text}
-          </p>
-        )}
+        <FormStatus status={status} />
       </form>
       <div className="settings-form" data-field="launch-at-login">
         <label className={canLaunchAtLogin ? 'check' : 'check disabled'}>
@@ -220,14 +226,7 @@ export function SettingsView() {
             Save locations
           </button>
         </div>
-        {pathStatus && (
-          <p
-            className={pathStatus.kind === 'ok' ? 'hint' : 'error-text'}
-            role={pathStatus.kind === 'ok' ? 'status' : 'alert'}
-          >
-            {pathStatus.text}
-          </p>
-        )}
+        <FormStatus status={pathStatus} />
       </form>
       {stackFile && (
         <p className="hint">
