@@ -73,6 +73,11 @@ test('the key flows show up in the Audit view in order; Verify says OK, then nam
   await expect.poll(() => audit.types()).toEqual(['key.rotated']);
   const exported = await audit.exportEntries();
   expect(exported.entries.map((e) => e.type)).toEqual(['key.rotated']);
+  // Old and new fingerprints, never values.
+  const [oldFp, newFp] = String(exported.entries[0]!.fingerprint).split('->');
+  expect(oldFp).toMatch(/^fp:[0-9a-f]{12}$/);
+  expect(newFp).toMatch(/^fp:[0-9a-f]{12}$/);
+  expect(newFp).not.toBe(oldFp);
   for (const value of [first, second, rejected]) expect(exported.text).not.toContain(value);
   await audit.filterByType('All types');
 

@@ -326,7 +326,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         type: result.outcome === 'rotated' ? 'key.rotated' : 'key.rolled-back',
         actor: 'window',
         key: name,
-        fingerprint: after,
+        // A rotation names both values ("old->new"); a rollback the one kept.
+        fingerprint:
+          result.outcome === 'rotated' ? `${before ?? 'none'}->${after ?? 'none'}` : after,
         outcome: result.outcome === 'rotated' ? 'ok' : 'failed',
         detail:
           result.outcome === 'rotated'
