@@ -44,13 +44,7 @@ export const settingsSchema = z
       .int('whole minutes')
       .min(0, 'at least 0 (0 = never forget)')
       .max(24 * 60, 'at most 1440 (one day)'),
-    binaries: z
-      .object({
-        temporal: binaryPath.optional(),
-        'stigmer-server': binaryPath.optional(),
-        'agent-runner': binaryPath.optional(),
-      })
-      .strict(),
+    binaries: z.partialRecord(z.enum(BINARY_SERVICES), binaryPath),
     launchAtLogin: z.boolean(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import type { LogLevel, LogStream } from '../../../src-shared/model/log';
+import { LOG_STREAMS, type LogLevel, type LogStream } from '../../../src-shared/model/log';
 import { LINE_END_BYTES, type LineEnd } from './line-splitter';
 
 /*
@@ -103,6 +103,10 @@ export function recordPrefix(
   return `${isoTime(time)} ${stream} ${level === null ? '-    ' : LEVEL_FIELD[level]} ${END_CODE[end]} `;
 }
 
+function isLogStream(s: string): s is LogStream {
+  return (LOG_STREAMS as readonly string[]).includes(s);
+}
+
 /** Parse one file line (without its "\n"); null when it is not a record of this format. */
 export function parseRecord(line: string): FileRecord | null {
   if (line.length < PREFIX_LENGTH || line[24] !== ' ' || line[39] !== ' ') return null;
@@ -110,9 +114,7 @@ export function parseRecord(line: string): FileRecord | null {
   const stream = line.slice(25, 31);
   const level = FIELD_LEVEL[line.slice(32, 37)];
   const end = CODE_END[line[38]!];
-  if (Number.isNaN(time) || (stream !== 'stdout' && stream !== 'stderr' && stream !== 'system')) {
-    return null;
-  }
+  if (Number.isNaN(time) || !isLogStream(stream)) return null;
   if (level === undefined || end === undefined) return null;
   return { time, stream, level, end, text: line.slice(PREFIX_LENGTH) };
 }

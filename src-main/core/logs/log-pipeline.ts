@@ -157,7 +157,12 @@ export class LogPipeline {
     };
     svc.ring.push(line);
     if (toFile) svc.sink.append(line);
-    if (this.batchListeners.size === 0) return;
+    this.toLive(line);
+  }
+
+  /** Queue a line for the next live batch (if anyone watches), counting what the queue drops. */
+  private toLive(line: LogLine): void {
+    if (this.batchListeners.size === 0) return; // nobody watching; the ring has the history
     if (this.live.push(line)) this.skipped++;
     this.schedule();
   }
@@ -297,9 +302,7 @@ export class LogPipeline {
     if (fromBytes) {
       svc.sink.appendBytes(this.stamp, stream, level, state.blockBytes, byteStart, byteEnd);
     } else svc.sink.append(line, end, text);
-    if (this.batchListeners.size === 0) return; // nobody watching; the ring has the history
-    if (this.live.push(line)) this.skipped++;
-    this.schedule();
+    this.toLive(line);
   }
 
   private schedule(): void {

@@ -1,4 +1,9 @@
 import path from 'node:path';
+import {
+  BINARY_SERVICES,
+  type BinaryService,
+  type Settings,
+} from '../../../src-shared/model/settings';
 import { readEnv } from './base-env';
 import {
   executableNames,
@@ -8,14 +13,14 @@ import {
   type ProbeResult,
 } from './path-search';
 
-/** The services of the default Stigmer stack, in start order. */
-export const DEFAULT_SERVICE_NAMES = ['temporal', 'stigmer-server', 'agent-runner'] as const;
+/** The services of the default Stigmer stack, in start order (the ones Settings can locate). */
+export const DEFAULT_SERVICE_NAMES = BINARY_SERVICES;
 
 /** Name of one default service. */
-export type DefaultServiceName = (typeof DEFAULT_SERVICE_NAMES)[number];
+export type DefaultServiceName = BinaryService;
 
 /** Binary paths chosen by the user in Settings; they win over everything else. */
-export type BinarySettings = Partial<Record<DefaultServiceName, string>>;
+export type BinarySettings = Settings['binaries'];
 
 /**
  * How Node scripts are run. In Electron: `process.execPath` with `{ ELECTRON_RUN_AS_NODE: '1' }`;
