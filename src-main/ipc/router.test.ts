@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../src-shared/ipc/contract';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import { UserError } from '../../src-shared/model/errors';
-import { createRouter, type Handlers } from './router';
+import { createRouter, describeChannel, isChannelShaped, type Handlers } from './router';
 
 const trusted = { url: 'app://trusted' };
 const snapshot: StackSnapshot = {
@@ -144,6 +144,56 @@ describe('router', () => {
     const boom = await router.handle('services:restart', { name: 'boom' }, trusted);
     expect(boom).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(internal).toEqual(['services:restart']);
+  });
+
+  it('every contract channel has the printable `domain:verb` shape the hosts check first', () => {
+    for (const channel of INVOKE_CHANNELS) expect(isChannelShaped(channel)).toBe(true);
+  });
+
+  it('answers hostile channels without converting them: deep arrays, huge strings, objects', async () => {
+    const { router, calls } = make();
+    let deep: unknown = 'x';
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const throwing = {
+      toString() {
+        throw new Error('boom');
+      },
+    };
+    const huge = `services:${'a'.repeat(1_000_000)}`;
+    for (const channel of [deep, throwing, huge, 'BAD:Channel', 'a:b\n', Symbol('x'), 10n]) {
+      const result = await router.handle(channel, undefined, trusted);
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+      if (!result.ok) expect(result.error.message.length).toBeLessThan(200);
+    }
+    expect(describeChannel(deep)).toBe('an array');
+    expect(describeChannel(huge)).toBe('a 1000009-character string that is not a channel name');
+    expect(calls).toEqual([]);
+  });
+
+  it('clips untrusted text that zod echoes (unknown keys) to a short line', async () => {
+    const { router } = make();
+    const args: Record<string, number> = { name: 1 };
+    for (let i = 0; i < 500; i++) args[`key-${i}-${'k'.repeat(200)}\n`] = i;
+    const result = await router.handle('services:start', args, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad-arguments' } });
+    if (!result.ok) {
+      expect(result.error.message.length).toBeLessThan(1500);
+      expect(result.error.message).not.toContain('\n');
+    }
+  });
+
+  it('never rejects: a throwing sender check or reporter still gives an answer', async () => {
+    const router = createRouter(recordingHandlers([]), {
+      isTrustedSender: () => {
+        throw new Error('sender check broke');
+      },
+      onInternalError: () => {
+        throw new Error('reporter broke');
+      },
+    });
+    const result = await router.handle('stack:snapshot', undefined, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    if (!result.ok) expect(result.error.message).toContain('sender check broke');
   });
 
   it('has a handler for every contract channel in the test table', () => {
