@@ -58,7 +58,8 @@ export const invokeChannels = {
   /** The buffered tail of one service's log, or of all services merged by time (service null). */
   'logs:tail': {
     args: z
-      .object({ service: serviceName.nullable(), limit: z.number().int().min(1).max(100_000) })
+      // 10,000 = the in-memory ring; a tail is also cut to LOG_TAIL_MAX_BYTES by the core.
+      .object({ service: serviceName.nullable(), limit: z.number().int().min(1).max(10_000) })
       .strict(),
     result: returns<{ lines: LogLine[] }>(),
   },
