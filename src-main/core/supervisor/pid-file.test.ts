@@ -63,6 +63,11 @@ describe('reclaimOrphans', () => {
     ]);
     const orphan = Number(firstLine.split(' ')[1]);
     t.pids.push(orphan);
+    // While its supervisor lives the child is not an orphan: reclaim must not touch it.
+    expect(await reclaimOrphans(runDir, { graceMs: 200 })).toEqual([
+      { name: 'agent-runner', pid: orphan, action: 'owned' },
+    ]);
+    expect(alive(orphan)).toBe(true);
     parent.kill('SIGKILL');
     await new Promise((r) => parent.once('exit', r));
     expect(alive(orphan)).toBe(true); // detached: it outlived its supervisor
@@ -72,12 +77,70 @@ describe('reclaimOrphans', () => {
     expect(await readdir(runDir)).toEqual([]);
   });
 
-  it('kills an orphan whose pid file was written by this module', async () => {
+  it('kills an orphan whose owner (the app that spawned it) is dead', async () => {
+    const { child: owner } = await spawnFixture(t, 'sleeper.mjs', []);
+    const ownerIdentity = { pid: owner.pid!, startTime: (await readProcessStartTime(owner.pid!))! };
     const { child } = await spawnFixture(t, 'sleeper.mjs', [], { detached: true });
-    await writePidFile(runDir, { pid: child.pid!, name: 'stigmer-server', command: ['node'] });
+    await writePidFile(runDir, {
+      pid: child.pid!,
+      name: 'stigmer-server',
+      command: ['node'],
+      owner: ownerIdentity,
+    });
+    owner.kill('SIGKILL');
+    await new Promise((r) => owner.once('exit', r));
+    await eventually(() => !alive(owner.pid!), 'owner reaped');
     const results = await reclaimOrphans(runDir);
     expect(results).toEqual([{ name: 'stigmer-server', pid: child.pid, action: 'killed' }]);
     expect(alive(child.pid!)).toBe(false);
+    expect(await readdir(runDir)).toEqual([]);
+  });
+
+  it('leaves a child alone while its owner is alive (another instance on the same dir)', async () => {
+    const { child: owner } = await spawnFixture(t, 'sleeper.mjs', []);
+    const ownerIdentity = { pid: owner.pid!, startTime: (await readProcessStartTime(owner.pid!))! };
+    const { child } = await spawnFixture(t, 'sleeper.mjs', [], { detached: true });
+    await writePidFile(runDir, {
+      pid: child.pid!,
+      name: 'agent-runner',
+      command: ['node'],
+      owner: ownerIdentity,
+    });
+    const results = await reclaimOrphans(runDir, { graceMs: 200 });
+    expect(results).toEqual([{ name: 'agent-runner', pid: child.pid, action: 'owned' }]);
+    expect(alive(child.pid!)).toBe(true);
+    expect(await readPidFile(pidFilePath(runDir, 'agent-runner'))).toMatchObject({
+      pid: child.pid,
+      owner: ownerIdentity,
+    });
+  });
+
+  it('reclaims when the owner pid now belongs to another process (start time differs)', async () => {
+    const { child: innocent } = await spawnFixture(t, 'sleeper.mjs', []);
+    const { child } = await spawnFixture(t, 'sleeper.mjs', [], { detached: true });
+    await writePidFile(runDir, {
+      pid: child.pid!,
+      name: 'temporal',
+      command: ['node'],
+      owner: { pid: innocent.pid!, startTime: 'another-boot:1' },
+    });
+    const results = await reclaimOrphans(runDir);
+    expect(results).toEqual([{ name: 'temporal', pid: child.pid, action: 'killed' }]);
+    expect(alive(child.pid!)).toBe(false);
+    expect(alive(innocent.pid!)).toBe(true);
+  });
+
+  it('records the writing process as owner by default, so its live children are not orphans', async () => {
+    const { child } = await spawnFixture(t, 'sleeper.mjs', [], { detached: true });
+    const written = await writePidFile(runDir, { pid: child.pid!, name: 'svc', command: ['n'] });
+    expect(written!.owner).toEqual({
+      pid: process.pid,
+      startTime: await readProcessStartTime(process.pid),
+    });
+    expect(await reclaimOrphans(runDir)).toEqual([
+      { name: 'svc', pid: child.pid, action: 'owned' },
+    ]);
+    expect(alive(child.pid!)).toBe(true);
   });
 
   it('never kills a recycled pid (same pid, other start time)', async () => {

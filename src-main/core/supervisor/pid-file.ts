@@ -1,17 +1,33 @@
 import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { reclaimTagged } from './descendants';
 import { isGroupAlive, isProcessAlive, signalGroup, waitFor } from './process-group';
 
-/** What a pid file holds: enough to tell our own leftover child from a recycled pid. */
-export interface PidFileRecord {
+/** A process told apart from any later process that reuses its pid. */
+export interface ProcessIdentity {
   pid: number;
   /** OS start time of the process (Linux: `<boot id>:<clock ticks>`; macOS: `ps lstart`). */
   startTime: string;
+}
+
+/** What a pid file holds: enough to tell our own leftover child from a recycled pid. */
+export interface PidFileRecord extends ProcessIdentity {
   name: string;
   command: string[];
   /** Epoch ms when the file was written. */
   writtenAt: number;
+  /**
+   * The app process (host) that spawned the child. Reclaim leaves the child alone while this
+   * process lives: it is someone's running stack, not an orphan. Absent in files written by
+   * versions before it was recorded; those are judged by the child alone.
+   */
+  owner?: ProcessIdentity;
+  /**
+   * The spawn's STIGMER_LOCAL_TAG (descendants.ts): reclaim finds helpers that left the child's
+   * group by it. Absent in older files.
+   */
+  tag?: string;
 }
 
 /** What `reclaimOrphans` did with one pid file. */
@@ -19,8 +35,11 @@ export interface ReclaimResult {
   name: string;
   /** Null only when the file could not be read or parsed. */
   pid: number | null;
-  /** killed: our orphan, its group is gone now; stale: no such process; recycled: pid reused. */
-  action: 'killed' | 'stale' | 'recycled';
+  /**
+   * killed: our orphan, its group is gone now; stale: no such process; recycled: pid reused;
+   * owned: the app that spawned it is still running, so it was left alone (file kept).
+   */
+  action: 'killed' | 'stale' | 'recycled' | 'owned';
 }
 
 /** Options for `reclaimOrphans`. */
@@ -66,15 +85,51 @@ export async function readProcessStartTime(pid: number): Promise<string | null> 
   return result.exitCode === 0 && out.length > 0 ? out : null;
 }
 
-/** Write `<name>.pid` for a just-spawned child; null if the child is already gone. */
+let ownIdentity: Promise<ProcessIdentity | null> | null = null;
+
+/** This process's identity (pid + start time), read once; null if the OS would not say. */
+export function currentProcessIdentity(): Promise<ProcessIdentity | null> {
+  ownIdentity ??= readProcessStartTime(process.pid).then((startTime) =>
+    startTime === null ? null : { pid: process.pid, startTime },
+  );
+  return ownIdentity;
+}
+
+/** Whether the very process `identity` names still runs (not merely some process with its pid). */
+export async function isIdentityAlive(identity: ProcessIdentity): Promise<boolean> {
+  if (!isProcessAlive(identity.pid)) return false;
+  return (await readProcessStartTime(identity.pid)) === identity.startTime;
+}
+
+function parseIdentity(value: unknown): ProcessIdentity | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { pid, startTime } = value as Partial<ProcessIdentity>;
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return null;
+  if (typeof startTime !== 'string' || startTime.length === 0) return null;
+  return { pid, startTime };
+}
+
+/**
+ * Write `<name>.pid` for a just-spawned child; null if the child is already gone. The owner is
+ * the process writing the file (the host whose supervisor spawned the child) unless given.
+ */
 export async function writePidFile(
   runDir: string,
-  entry: { pid: number; name: string; command: string[] },
+  entry: { pid: number; name: string; command: string[]; owner?: ProcessIdentity; tag?: string },
   now: () => number = Date.now,
 ): Promise<PidFileRecord | null> {
   const startTime = await readProcessStartTime(entry.pid);
   if (startTime === null) return null;
-  const record: PidFileRecord = { ...entry, startTime, writtenAt: now() };
+  const owner = entry.owner ?? (await currentProcessIdentity());
+  const record: PidFileRecord = {
+    pid: entry.pid,
+    startTime,
+    name: entry.name,
+    command: entry.command,
+    writtenAt: now(),
+    ...(owner ? { owner } : {}),
+    ...(entry.tag ? { tag: entry.tag } : {}),
+  };
   await mkdir(runDir, { recursive: true });
   const file = pidFilePath(runDir, entry.name);
   // Write then rename, so a crash mid-write never leaves a half file behind.
@@ -87,8 +142,10 @@ export async function writePidFile(
 /** Read one pid file; null if missing or malformed. */
 export async function readPidFile(file: string): Promise<PidFileRecord | null> {
   try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<PidFileRecord>;
+    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<PidFileRecord> | null;
     if (
+      data === null ||
+      typeof data !== 'object' ||
       typeof data.pid !== 'number' ||
       !Number.isInteger(data.pid) ||
       data.pid <= 1 ||
@@ -97,12 +154,15 @@ export async function readPidFile(file: string): Promise<PidFileRecord | null> {
     ) {
       return null;
     }
+    const owner = parseIdentity(data.owner);
     return {
       pid: data.pid,
       startTime: data.startTime,
       name: data.name,
       command: Array.isArray(data.command) ? data.command.map(String) : [],
       writtenAt: typeof data.writtenAt === 'number' ? data.writtenAt : 0,
+      ...(owner ? { owner } : {}),
+      ...(typeof data.tag === 'string' && /^[0-9a-f]{32}$/.test(data.tag) ? { tag: data.tag } : {}),
     };
   } catch {
     return null;
@@ -134,8 +194,9 @@ function signalOrphan(pid: number, signal: NodeJS.Signals): void {
 
 /**
  * Deal with pid files left by a previous run that died without stopping its children: kill
- * each leftover whose pid AND start time match (it is ours), never touch a process whose pid
- * was reused by someone else, and delete every file handled.
+ * each leftover whose pid AND start time match (it is ours) and whose owning app is dead, never
+ * touch a process whose pid was reused by someone else or whose owner still runs it, and delete
+ * every file handled (except those of a live owner: they are its to remove).
  */
 export async function reclaimOrphans(
   runDir: string,
@@ -159,6 +220,14 @@ export async function reclaimOrphans(
     }
     if (options.ignorePids?.has(record.pid)) continue;
     const { name, pid } = record;
+    // Another app instance on this data dir (or this one) still supervises it: not an orphan.
+    // The instance lock keeps a second instance from getting here; this holds without it.
+    if (record.owner && (await isIdentityAlive(record.owner))) {
+      results.push({ name, pid, action: 'owned' });
+      continue;
+    }
+    // Helpers that left the child's group (setsid, double fork) carry its tag: reach them too.
+    if (record.tag) await reclaimTagged(record.tag, { pid, since: record.startTime }, graceMs);
     if (!isProcessAlive(pid)) {
       await unlink(file).catch(() => undefined);
       results.push({ name, pid, action: 'stale' });

@@ -31,6 +31,8 @@ const record = {
   name,
   command: [process.execPath, sleeper],
   writtenAt: Date.now(),
+  // This process plays the app that spawned the child; once it is SIGKILLed, the child is an orphan.
+  owner: { pid: process.pid, startTime: startTime(process.pid) },
 };
 writeFileSync(join(runDir, `${name}.pid`), `${JSON.stringify(record)}\n`);
 process.stdout.write(`child ${child.pid}\n`);
