@@ -274,19 +274,24 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
           'Start at login needs the desktop app; this window is served by the browser host.',
         );
       }
-      if (change.launchAtLogin !== undefined && options.setLaunchAtLogin) {
-        // The OS side first: the setting only says "on" once the login item really exists.
+      const setLogin = options.setLaunchAtLogin;
+      // One transaction, queued behind other saves: validate, the login item (the OS side: the
+      // setting only says "on" once it really exists), settings.json; if the file cannot be
+      // written the login item is put back. Memory and the vault follow only after that.
+      const next = await settings.update(change, async (_next, previous) => {
+        const wanted = change.launchAtLogin;
+        if (wanted === undefined || !setLogin) return;
         try {
-          await options.setLaunchAtLogin(change.launchAtLogin);
+          await setLogin(wanted);
         } catch (error) {
           throw new UserError(
             'failed',
-            `Could not ${change.launchAtLogin ? 'add' : 'remove'} the login item: ${error instanceof Error ? error.message : String(error)}.`,
+            `Could not ${wanted ? 'add' : 'remove'} the login item: ${error instanceof Error ? error.message : String(error)}.`,
           );
         }
-      }
-      const next = await settings.update(change);
-      applySettings(next);
+        return () => setLogin(previous.launchAtLogin);
+      });
+      applySettings(settings.get());
       // A program located (or un-located) in Settings: look for the binaries again now.
       if (change.binaries !== undefined) {
         loader.setBinarySettings(next.binaries);
@@ -305,20 +310,25 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     'secrets:snapshot': async () => keysSnapshot(),
     'secrets:set': async ({ name, value, remember, requireTouchId }) => {
-      checkKeyInput(name, value);
-      await secrets.set(name, Buffer.from(value, 'utf8'), { remember, requireTouchId });
+      const input = checkKeyInput(name, value);
+      // Fails with a UserError that says why when keychain or keys.json refuse; nothing changed.
+      const change = await secrets.set(name, Buffer.from(input.value, 'utf8'), {
+        remember,
+        requireTouchId,
+      });
       await recorder.settled();
       // Services waiting for this key start now; the window follows them through events.
       void supervisor.startWaiting().catch(() => undefined);
-      return keysSnapshot();
+      const notice = [input.notice, change.notice].filter(Boolean).join(' ');
+      return notice ? { ...keysSnapshot(), notice } : keysSnapshot();
     },
     'secrets:rotate': async ({ name, value, remember, requireTouchId }) => {
-      checkKeyInput(name, value);
+      const input = checkKeyInput(name, value);
       const before = secrets.info(name).fingerprint;
       const result = await rotateKey(
         { secrets, supervisor, spec: loaded.spec },
         name,
-        Buffer.from(value, 'utf8'),
+        Buffer.from(input.value, 'utf8'),
         { remember, requireTouchId },
       );
       const after = secrets.info(name).fingerprint;
@@ -335,9 +345,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
             ? `Rotated from ${before ?? 'none'} to ${after ?? 'none'}; restarted ${result.services.join(', ') || 'nothing'}.`
             : `Kept ${after ?? 'none'}: ${result.message}`,
       });
-      return { ...result, keys: keysSnapshot() };
+      return { ...result, keys: keysSnapshot(), ...(input.notice ? { notice: input.notice } : {}) };
     },
     'secrets:delete': async ({ name }) => {
+      // Refuses names outside the catalog before anything is changed or journalled.
       await secrets.delete(name);
       await recorder.settled();
       return keysSnapshot();

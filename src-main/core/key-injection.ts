@@ -2,7 +2,13 @@ import type { SecretsSnapshot } from '../../src-shared/model/secret';
 import type { ServiceStatus } from '../../src-shared/model/service';
 import { UserError } from '../../src-shared/model/errors';
 import type { StackSpec, ServiceSpec } from './stack/types';
-import { keySpec, validateKeyFormat, type KeychainStore, type SecretStore } from './secrets';
+import {
+  checkKeyValue,
+  cleanKeyValue,
+  managedKeyProblem,
+  type KeychainStore,
+  type SecretStore,
+} from './secrets';
 import { NeedsKeyError } from './supervisor';
 
 /**
@@ -44,26 +50,50 @@ export function keyInjector(
   };
 }
 
-/** Keys the app was launched with (e.g. from a shell) move into the vault and out of process.env. */
+/**
+ * Keys the app was launched with (e.g. from a shell) move into the vault and out of process.env.
+ * A value with characters no key has (after trimming) is skipped, and one that cannot be stored
+ * is reported: either way `report` says why and the app starts without it.
+ */
 export async function adoptEnvironmentKeys(
   secrets: SecretStore,
   env: NodeJS.ProcessEnv,
+  report: (message: string) => void = (message) => console.warn(`[keys] ${message}`),
 ): Promise<void> {
   for (const name of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'CURSOR_API_KEY']) {
-    const value = env[name];
-    if (!value) continue;
+    const raw = env[name];
+    if (!raw) continue;
     delete env[name];
-    await secrets.set(name, Buffer.from(value, 'utf8'), { source: 'environment' });
+    const check = cleanKeyValue(raw);
+    if (!check.ok || check.value === '') {
+      const why = check.ok ? 'it is empty.' : check.message;
+      report(`${name} from the environment was not used: ${why} Enter it in Keys instead.`);
+      continue;
+    }
+    try {
+      await secrets.set(name, Buffer.from(check.value, 'utf8'), { source: 'environment' });
+    } catch (error) {
+      report(
+        `${name} from the environment was not used: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 }
 
-/** Checks a key typed in the dialog before it goes anywhere; the message never quotes it. */
-export function checkKeyInput(name: string, value: string): void {
-  if (!keySpec(name)) {
-    throw new UserError('bad-arguments', `${name} is not a key Stigmer Local manages.`);
-  }
-  const check = validateKeyFormat(name, value);
+/**
+ * Checks a key typed in the dialog before it goes anywhere and returns the value to store:
+ * spaces, tabs and line breaks around it trimmed (`notice` says so), anything else outside
+ * printable ASCII refused. Messages name a position and a kind, never the value.
+ */
+export function checkKeyInput(
+  name: string,
+  value: string,
+): { value: string; notice: string | null } {
+  const unmanaged = managedKeyProblem(name);
+  if (unmanaged) throw new UserError('bad-arguments', unmanaged);
+  const check = checkKeyValue(name, value);
   if (!check.ok) throw new UserError('bad-arguments', check.message);
+  return { value: check.value, notice: check.notice };
 }
 
 /** The renderer's view of keys: metadata, keychain in use, what is needed and by whom. */

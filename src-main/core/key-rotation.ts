@@ -75,19 +75,32 @@ export async function rotateKey(
 
   const trial = await secrets.trial(name, value);
   const tried = await restartAll(supervisor, consumers);
+  let failure: string;
   if (tried.ok) {
-    await trial.commit(options);
-    const who = consumers.length ? ` ${consumers.join(', ')} restarted with it and ready.` : '';
-    return { outcome: 'rotated', services: consumers, message: `${name} rotated.${who}` };
+    try {
+      // keychain and keys.json first; on failure the store has already put the previous key back
+      await trial.commit(options);
+      const who = consumers.length ? ` ${consumers.join(', ')} restarted with it and ready.` : '';
+      return { outcome: 'rotated', services: consumers, message: `${name} rotated.${who}` };
+    } catch (error) {
+      // The store's message says what failed and that nothing changed ("Could not save …").
+      failure = error instanceof Error ? error.message : `Could not save ${name}: ${String(error)}`;
+    }
+  } else {
+    trial.rollback();
+    failure = `${consumers.join(', ')} did not come up with the new ${name}: ${tried.reason}`;
   }
-  trial.rollback();
+  if (consumers.length === 0) {
+    return {
+      outcome: 'rolled-back',
+      services: [],
+      message: `${failure} The previous key is kept.`,
+    };
+  }
+  // The consumers run with the new value: restart them with the previous one.
   const back = await restartAll(supervisor, consumers);
   const after = back.ok
     ? `The previous key is back and ${consumers.join(', ')} is ready again.`
     : `The previous key is back, but ${consumers.join(', ')} did not come up either: ${back.reason}`;
-  return {
-    outcome: 'rolled-back',
-    services: consumers,
-    message: `${consumers.join(', ')} did not come up with the new ${name}: ${tried.reason} ${after}`,
-  };
+  return { outcome: 'rolled-back', services: consumers, message: `${failure} ${after}` };
 }

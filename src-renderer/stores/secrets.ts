@@ -31,8 +31,8 @@ interface SecretsState {
   save(name: string, value: string, remember: boolean, requireTouchId: boolean): Promise<void>;
   /** Rotation: main tries the new key on its services and keeps it only if they come up. */
   rotate(name: string, value: string, remember: boolean, requireTouchId: boolean): Promise<void>;
-  /** The outcome of the last rotation, shown until dismissed. */
-  notice: { kind: 'ok' | 'warn'; text: string } | null;
+  /** The outcome of the last rotation, or a note about a saved key, shown until dismissed. */
+  notice: { kind: 'ok' | 'warn' | 'info'; text: string } | null;
   dismissNotice(): void;
   remove(name: string): Promise<void>;
   lock(): Promise<void>;
@@ -106,6 +106,8 @@ export const useSecrets = create<SecretsState>((set, get) => {
         api.setSecret(name, value, remember, requireTouchId),
       );
       accept(keys);
+      // E.g. "Removed a trailing newline from the pasted key." (the dialog closes on success).
+      if (keys.notice) set({ notice: { kind: 'info', text: keys.notice } });
     },
     async rotate(name, value, remember, requireTouchId) {
       set({ notice: null });
@@ -113,7 +115,8 @@ export const useSecrets = create<SecretsState>((set, get) => {
         api.rotateSecret(name, value, remember, requireTouchId),
       );
       accept(result.keys);
-      set({ notice: { kind: result.outcome === 'rotated' ? 'ok' : 'warn', text: result.message } });
+      const text = result.notice ? `${result.message} ${result.notice}` : result.message;
+      set({ notice: { kind: result.outcome === 'rotated' ? 'ok' : 'warn', text } });
     },
     notice: null,
     dismissNotice: () => set({ notice: null }),

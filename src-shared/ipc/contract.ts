@@ -2,7 +2,12 @@ import { z } from 'zod';
 import type { AuditEntry, VerifyResult } from '../model/audit';
 import { AUDIT_TYPES } from '../model/audit';
 import type { LogLine } from '../model/log';
-import type { KeyDialogRequest, RotationResult, SecretsSnapshot } from '../model/secret';
+import type {
+  KeyDialogRequest,
+  RotationResult,
+  SecretSetResult,
+  SecretsSnapshot,
+} from '../model/secret';
 import type { StackSnapshot, UsageReport } from '../model/service';
 import { BINARY_SERVICES, settingsSchema, type Settings } from '../model/settings';
 
@@ -94,7 +99,7 @@ export const invokeChannels = {
   'secrets:snapshot': { args: none, result: returns<SecretsSnapshot>() },
   'secrets:set': {
     args: keyEntry,
-    result: returns<SecretsSnapshot>(),
+    result: returns<SecretSetResult>(),
   },
   'secrets:rotate': {
     args: keyEntry,

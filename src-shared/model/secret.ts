@@ -36,6 +36,12 @@ export interface SecretsSnapshot {
   consumers: Record<string, string[]>;
 }
 
+/** What secrets:set answers: the keys as they are now, and a note for the user if any. */
+export interface SecretSetResult extends SecretsSnapshot {
+  /** E.g. "Removed a trailing newline from the pasted key." or a keychain fallback. */
+  notice?: string;
+}
+
 /**
  * A request from outside the window (the tray's "Rotate…") to open the key dialog: for a new
  * value when the key is set, else for a first one. Taken once by the window.
@@ -53,4 +59,6 @@ export interface RotationResult {
   /** Advice for the user: what happened, why, and the state now. */
   message: string;
   keys: SecretsSnapshot;
+  /** Something about the value the user should know (e.g. whitespace that was trimmed). */
+  notice?: string;
 }

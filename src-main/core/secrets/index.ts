@@ -8,10 +8,14 @@ export type { Fingerprinter } from './fingerprint';
 export {
   KEY_CATALOG,
   KEY_NAME_PATTERN,
+  checkKeyValue,
+  cleanKeyValue,
   keySpec,
+  managedKeyProblem,
   validateKeyFormat,
   type FormatCheck,
   type KeySpec,
+  type KeyValueCheck,
 } from './key-catalog';
 export { KEYS_FILE, type KeyMetadata } from './key-metadata';
 export {

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileDurably } from '../durable-file';
 import { KEY_NAME_PATTERN } from './key-catalog';
 
 /** File name of the per-key metadata under the user data dir. */
@@ -48,15 +49,20 @@ export async function readKeyMetadata(userDataDir: string): Promise<Map<string, 
   }
 }
 
-/** Writes `keys.json` atomically (temp file + rename) with mode 0600. */
+/**
+ * Writes `keys.json` durably (unique temp file, fsync, rename, folder fsync) with mode 0600.
+ * Rejects with the file-system error when it could not: the caller decides what that means.
+ */
 export async function writeKeyMetadata(
   userDataDir: string,
   keys: ReadonlyMap<string, KeyMetadata>,
 ): Promise<void> {
-  await mkdir(userDataDir, { recursive: true });
-  const path = join(userDataDir, KEYS_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
+  await mkdir(userDataDir, { recursive: true, mode: 0o700 });
   const body = { version: 1, keys: Object.fromEntries(keys) };
-  await writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, path);
+  await writeFileDurably(keysFilePath(userDataDir), `${JSON.stringify(body, null, 2)}\n`);
+}
+
+/** Where `keys.json` lives, for messages that name it. */
+export function keysFilePath(userDataDir: string): string {
+  return join(userDataDir, KEYS_FILE);
 }

@@ -1,16 +1,17 @@
+import { UserError } from '../../../src-shared/model/errors';
 import { createFingerprinter, type Fingerprinter } from './fingerprint';
-import { KEY_CATALOG, KEY_NAME_PATTERN, keySpec } from './key-catalog';
-import { readKeyMetadata, writeKeyMetadata, type KeyMetadata } from './key-metadata';
+import { KEY_CATALOG, KEY_NAME_PATTERN, keySpec, managedKeyProblem } from './key-catalog';
+import { keysFilePath, readKeyMetadata, writeKeyMetadata, type KeyMetadata } from './key-metadata';
+import { KeychainUndo, changeFailed, errorText, takeBytes } from './key-transaction';
+import { startTrial, type KeyTrial as KeyTrialOf } from './key-trial';
 import type { KeychainStore } from './keychain';
-import type { SecretEvent, SecretEventType, SecretInfo, SecretSource } from './types';
+import { SecretEmitter } from './secret-emitter';
+import type { SecretEventType, SecretInfo, SecretSource } from './types';
 import type { UnlockGate } from './unlock-gate';
 import { Vault, type VaultInfo } from './vault';
 
 /** A new value on trial in the vault (see `SecretStore.trial`). */
-export interface KeyTrial {
-  commit(options: SetOptions): Promise<SecretChange>;
-  rollback(): void;
-}
+export type KeyTrial = KeyTrialOf<SetOptions, SecretChange>;
 
 /** Options for `SecretStore.open`. */
 export interface SecretStoreOptions {
@@ -41,26 +42,30 @@ export interface SecretChange {
 }
 
 /** Keys in memory (vault) + remembered keys (keychain, behind the gate) + metadata on disk. */
-export class SecretStore {
-  private readonly changeListeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(event: SecretEvent) => void>();
+export class SecretStore extends SecretEmitter {
   private readonly pending = new Map<string, Promise<'ok' | 'missing' | 'denied'>>();
-  private writing: Promise<void> = Promise.resolve();
+  /** Changes run one at a time, so each one's undo sees the state it started from. */
+  private queue: Promise<unknown> = Promise.resolve();
   /** Previous values of keys under rotation (zeroed when the rotation ends). */
   private readonly previousValues = new Map<string, Buffer>();
 
   private constructor(
     private readonly options: SecretStoreOptions,
     private readonly vault: Vault,
-    private readonly meta: Map<string, KeyMetadata>,
-  ) {}
+    /** Replaced, never edited in place, and only once keys.json says the same. */
+    private meta: Map<string, KeyMetadata>,
+    private readonly fingerprint: Fingerprinter,
+    private readonly now: () => number,
+  ) {
+    super();
+  }
 
   /** Loads the install key and `keys.json`, and builds the vault. */
   static async open(options: SecretStoreOptions): Promise<SecretStore> {
     const fingerprint = options.fingerprint ?? (await createFingerprinter(options.userDataDir));
     const vault = new Vault({ fingerprint, idleMs: options.idleMs, now: options.now });
     const meta = await readKeyMetadata(options.userDataDir);
-    return new SecretStore(options, vault, meta);
+    return new SecretStore(options, vault, meta, fingerprint, options.now ?? Date.now);
   }
 
   /** The keychain in use, for the UI to say which one (or why none). */
@@ -68,36 +73,63 @@ export class SecretStore {
     return this.options.keychain;
   }
 
-  /** Takes ownership of `value` (the caller's buffer is zeroed) and optionally remembers it. */
+  /**
+   * Takes ownership of `value` (the caller's buffer is zeroed) and optionally remembers it.
+   * A transaction: keychain, then keys.json, and only then memory and events. When keys.json
+   * cannot be written the keychain is put back and it rejects with a UserError saying why;
+   * the key in use stays the previous one.
+   */
   async set(name: string, value: Buffer, options: SetOptions = {}): Promise<SecretChange> {
     checkName(name);
+    const bytes = takeBytes(value);
+    try {
+      return await this.exclusive(() => this.store(name, bytes, options));
+    } finally {
+      bytes.fill(0);
+    }
+  }
+
+  private async store(name: string, bytes: Buffer, options: SetOptions): Promise<SecretChange> {
     const { keychain, gate } = this.options;
     const wantRemember = options.remember === true && options.source !== 'environment';
-    this.vault.set(name, value, options.source ?? 'session');
+    const previous = this.meta.get(name);
     let notice: string | null = null;
-    let remembered = false;
+    let undo: KeychainUndo | null = null;
     if (wantRemember && !keychain.available) {
       notice = `${name} is kept for this session only. ${keychain.reason ?? ''}`.trim();
     } else if (wantRemember) {
+      const capture = await KeychainUndo.capture(keychain, name);
       try {
-        await this.vault.withBytes(name, (bytes) => keychain.set(name, bytes));
-        remembered = true;
+        await keychain.set(name, bytes);
+        undo = capture;
       } catch (error) {
+        capture.discard();
         notice = `${name} is kept for this session only: the ${keychain.backend} refused it (${errorText(error)}).`;
       }
-    } else if (this.meta.get(name)?.remembered) {
-      // The user unticked "remember": the old value must not stay behind in the keychain.
-      await keychain.delete(name).catch(() => false);
     }
-    if (remembered) this.vault.setSource(name, 'keychain');
-    const info = this.vault.info(name);
-    this.meta.set(name, {
+    const remembered = undo !== null;
+    const next = new Map(this.meta).set(name, {
       remembered,
       requireTouchId: remembered && options.requireTouchId === true && gate.kind === 'touch-id',
-      fingerprint: info.fingerprint,
-      updatedAt: info.updatedAt,
+      fingerprint: this.fingerprint(bytes),
+      updatedAt: this.now(),
     });
-    await this.saveMeta();
+    try {
+      await writeKeyMetadata(this.options.userDataDir, next);
+    } catch (error) {
+      const undoProblem = undo ? await undo.undo() : null;
+      throw changeFailed('save', name, error, keysFilePath(this.options.userDataDir), undoProblem);
+    }
+    undo?.discard();
+    this.meta = next;
+    if (!remembered && previous?.remembered && keychain.available) {
+      // keys.json no longer points at the old entry, so removing it can only tidy up; a value
+      // the user chose not to remember must not stay behind in the keychain.
+      await keychain.delete(name).catch((error: unknown) => {
+        notice = `The previous ${name} could not be removed from the ${keychain.backend} (${errorText(error)}). Remove it there by hand.`;
+      });
+    }
+    this.vault.set(name, bytes, remembered ? 'keychain' : (options.source ?? 'session'));
     this.emit('key.entered', name);
     if (remembered) this.emit('key.stored', name);
     this.changed();
@@ -136,16 +168,14 @@ export class SecretStore {
       return 'missing'; // locked or gone away since start: the caller asks the user instead
     }
     if (!value) {
-      this.meta.set(name, { ...meta, remembered: false, requireTouchId: false });
-      await this.saveMeta();
+      await this.reconcile(name, { ...meta, remembered: false, requireTouchId: false });
       this.changed();
       return 'missing';
     }
     const info = this.vault.set(name, value, 'keychain');
     if (info.fingerprint !== meta.fingerprint) {
       // Changed outside the app (e.g. in Keychain Access): show what is really held.
-      this.meta.set(name, { ...meta, fingerprint: info.fingerprint });
-      await this.saveMeta();
+      await this.reconcile(name, { ...meta, fingerprint: info.fingerprint });
     }
     this.changed();
     return 'ok';
@@ -158,31 +188,17 @@ export class SecretStore {
   async trial(name: string, value: Buffer): Promise<KeyTrial> {
     checkName(name);
     await this.resolve(name);
-    const previous = this.vault.has(name)
-      ? {
-          bytes: this.vault.withBytes(name, (b) => Buffer.from(b))!,
-          source: this.vault.info(name).source ?? 'session',
-        }
-      : null;
-    if (previous) this.previousValues.set(name, previous.bytes);
-    this.vault.set(name, value, 'session');
-    this.changed();
-    const done = () => this.previousValues.delete(name);
-    return {
-      commit: async (options) => {
-        const next = this.vault.withBytes(name, (b) => Buffer.from(b));
-        done();
-        previous?.bytes.fill(0);
-        if (!next) throw new Error(`${name} was removed during the rotation.`);
-        return this.set(name, next, options);
+    return startTrial<SetOptions, SecretChange>(
+      {
+        vault: this.vault,
+        previousValues: this.previousValues,
+        changed: () => this.changed(),
+        exclusive: (work) => this.exclusive(work),
+        store: (key, bytes, options) => this.store(key, bytes, options),
       },
-      rollback: () => {
-        done();
-        if (previous) this.vault.set(name, previous.bytes, previous.source);
-        else this.vault.delete(name);
-        this.changed();
-      },
-    };
+      name,
+      value,
+    );
   }
 
   /**
@@ -207,23 +223,46 @@ export class SecretStore {
     return this.vault.withValue(name, fn);
   }
 
-  /** Forgets a key everywhere: vault, keychain and metadata. */
+  /**
+   * Forgets a key everywhere: keychain, then keys.json, then memory. Only keys the app manages;
+   * when a step fails the ones before it are undone and it rejects with a UserError.
+   */
   async delete(name: string): Promise<SecretChange> {
-    const fingerprint = this.fingerprintOf(name);
-    this.vault.delete(name);
-    let notice: string | null = null;
-    if (this.options.keychain.available) {
-      try {
-        await this.options.keychain.delete(name);
-      } catch (error) {
-        notice = `${name} could not be removed from the ${this.options.keychain.backend} (${errorText(error)}). Remove it there by hand.`;
+    const unmanaged = managedKeyProblem(name);
+    if (unmanaged) throw new UserError('bad-arguments', unmanaged);
+    return this.exclusive(async () => {
+      const { keychain } = this.options;
+      const fingerprint = this.fingerprintOf(name);
+      const undo = await KeychainUndo.capture(keychain, name);
+      if (keychain.available) {
+        try {
+          await keychain.delete(name);
+        } catch (error) {
+          undo.discard();
+          throw new UserError(
+            'failed',
+            `Could not delete ${name}: the ${keychain.backend} refused (${errorText(error)}). Nothing was changed; unlock the ${keychain.backend} and try again.`,
+          );
+        }
       }
-    }
-    this.meta.delete(name);
-    await this.saveMeta();
-    this.emitWith('key.deleted', name, fingerprint);
-    this.changed();
-    return { info: this.info(name), notice };
+      if (this.meta.has(name)) {
+        const next = new Map(this.meta);
+        next.delete(name);
+        try {
+          await writeKeyMetadata(this.options.userDataDir, next);
+        } catch (error) {
+          const undoProblem = keychain.available ? await undo.undo() : null;
+          const path = keysFilePath(this.options.userDataDir);
+          throw changeFailed('delete', name, error, path, undoProblem);
+        }
+        this.meta = next;
+      }
+      undo.discard();
+      this.vault.delete(name);
+      this.emitWith('key.deleted', name, fingerprint);
+      this.changed();
+      return { info: this.info(name), notice: null };
+    });
   }
 
   /** "Lock keys": wipes the vault; remembered keys come back through the gate on next use. */
@@ -283,18 +322,6 @@ export class SecretStore {
     return [...names].map((name) => this.info(name));
   }
 
-  /** Subscribes to "something about the keys changed"; returns an unsubscribe. */
-  onChange(listener: () => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
-  }
-
-  /** Subscribes to structured events for the audit trail; returns an unsubscribe. */
-  onEvent(listener: (event: SecretEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
   /** Stops eviction and zeroes the vault (the app is quitting). */
   dispose(): void {
     this.vault.dispose();
@@ -309,24 +336,28 @@ export class SecretStore {
     return this.vault.info(name).fingerprint ?? this.meta.get(name)?.fingerprint ?? null;
   }
 
-  private saveMeta(): Promise<void> {
-    const snapshot = new Map(this.meta);
-    this.writing = this.writing
-      .catch(() => undefined)
-      .then(() => writeKeyMetadata(this.options.userDataDir, snapshot));
-    return this.writing;
+  /** Runs changes one after another; a failed one does not stop the next. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Records what the keychain really holds (an entry gone or changed outside the app). Memory
+   * follows the keychain even when keys.json cannot be written: the file is only a hint of
+   * which keys to look for, and this is no change the user asked for.
+   */
+  private reconcile(name: string, meta: KeyMetadata): Promise<void> {
+    return this.exclusive(async () => {
+      const next = new Map(this.meta).set(name, meta);
+      await writeKeyMetadata(this.options.userDataDir, next).catch(() => undefined);
+      this.meta = next;
+    });
   }
 
   private emit(type: SecretEventType, name: string): void {
     this.emitWith(type, name, this.fingerprintOf(name));
-  }
-
-  private emitWith(type: SecretEventType, name: string, fingerprint: string | null): void {
-    for (const listener of this.eventListeners) listener({ type, name, fingerprint });
-  }
-
-  private changed(): void {
-    for (const listener of this.changeListeners) listener();
   }
 }
 
@@ -336,9 +367,4 @@ function checkName(name: string): void {
       `"${name.slice(0, 40)}" is not a valid key name: use capitals, digits and _ (e.g. ANTHROPIC_API_KEY).`,
     );
   }
-}
-
-/** First line of an error's message; keyring errors never contain the value. */
-function errorText(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -49,7 +49,9 @@ export function formatHint(meta: KeyMeta): string {
  * Client-side format check. Returns what is wrong, or null when the value looks right.
  * The message never repeats the value (or any part of it).
  */
-export function formatProblem(meta: KeyMeta, value: string): string | null {
+export function formatProblem(meta: KeyMeta, typed: string): string | null {
+  // Spaces and line breaks around a pasted key are trimmed by main (which says so).
+  const value = typed.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   if (value === '') return null;
   if (/\s/.test(value)) {
     return 'The key contains spaces or line breaks. Copy only the key itself.';
