@@ -228,7 +228,7 @@ function heldLock(path: string, initial: InstanceLockInfo): InstanceLock {
       }
     },
     releaseSync() {
-      let raw: Buffer | null = null;
+      let raw: Buffer;
       try {
         raw = readFileSync(path);
       } catch {

@@ -1,0 +1,149 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAppCore } from '../core/app-core';
+import { InstanceLockedError, acquireInstanceLock } from '../core/instance-lock';
+import { startBrowserHost } from './server';
+
+/** Where the browser host writes what it has to say. */
+export interface BrowserHostIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** What `runBrowserHost` ended in: done with an exit code, or serving until stopped. */
+export type BrowserHostRun =
+  | { kind: 'exit'; code: number }
+  | {
+      kind: 'running';
+      url: string;
+      userDataDir: string;
+      /** Settles once `--start-stack` has brought the stack up (or reported why not). */
+      started: Promise<void>;
+      /** Stop the stack, close the host and release the data dir (clean exit). */
+      stop(): Promise<void>;
+      /** Release the data dir's lock synchronously (for a process 'exit' handler). */
+      releaseSync(): void;
+    };
+
+/** Exit code of a host that found another instance running on its data dir. */
+export const EXIT_ALREADY_RUNNING = 3;
+/** Exit code for bad command-line arguments. */
+export const EXIT_USAGE = 2;
+
+const USAGE =
+  'Usage: node dist/main/browser-host.js [--port N] [--user-data-dir DIR] [--log-dir DIR] [--start-stack]\n' +
+  'Runs the Stigmer Local core and serves its window on http://127.0.0.1 (open the printed URL).\n';
+
+/** The platform's usual app-data folder for Stigmer Local. */
+export function defaultUserDataDir(): string {
+  const home = homedir();
+  if (process.platform === 'darwin') return join(home, 'Library/Application Support/Stigmer Local');
+  if (process.platform === 'win32')
+    return join(process.env.APPDATA ?? join(home, 'AppData/Roaming'), 'Stigmer Local');
+  return join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Stigmer Local');
+}
+
+/**
+ * The browser host from its command line to a running stack: takes the data dir's instance
+ * lock first (a second host on the same dir is refused before it can touch the first one's
+ * children or journal), then builds the core and serves the window.
+ */
+export async function runBrowserHost(
+  argv: string[],
+  io: BrowserHostIo,
+  options: { rendererDir: string },
+): Promise<BrowserHostRun> {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '0' },
+        'user-data-dir': { type: 'string' },
+        'log-dir': { type: 'string' },
+        'start-stack': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    io.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return { kind: 'exit', code: EXIT_USAGE };
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return { kind: 'exit', code: 0 };
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`--port must be a number from 0 to 65535 (0 picks a free one); got "${values.port}".\n`);
+    return { kind: 'exit', code: EXIT_USAGE };
+  }
+  const userDataDir = resolve(values['user-data-dir'] ?? defaultUserDataDir());
+
+  let lock;
+  try {
+    lock = await acquireInstanceLock({ userDataDir, host: 'browser' });
+  } catch (error) {
+    if (!(error instanceof InstanceLockedError)) throw error;
+    io.err(
+      `${error.message}\n` +
+        'To run a separate one beside it, pass --user-data-dir with another folder.\n',
+    );
+    return { kind: 'exit', code: EXIT_ALREADY_RUNNING };
+  }
+
+  try {
+    const core = await createAppCore({
+      userDataDir,
+      logDir: resolve(values['log-dir'] ?? join(userDataDir, 'logs')),
+      env: process.env,
+      host: 'browser',
+      version: process.env.npm_package_version ?? '0.1.0',
+      nodeExecutable: process.execPath,
+      nodeEnv: {},
+      homeDir: homedir(),
+    });
+    const host = await startBrowserHost({
+      core,
+      rendererDir: options.rendererDir,
+      port,
+      onInternalError: (channel, error) => io.err(`[browser-host] ${channel}: ${String(error)}\n`),
+    }).catch(async (error: unknown) => {
+      await core.shutdown();
+      throw error;
+    });
+    // A second host started later prints this URL instead of starting.
+    await lock.setUrl(host.url);
+    io.out(`Stigmer Local is running. Open this URL in a browser:\n${host.url}\n`);
+    // Not awaited: the caller installs its signal handlers while the stack comes up.
+    const started = values['start-stack']
+      ? core.startStack('cli').then(
+          () => undefined,
+          (e: Error) => io.err(`${e.message}\n`),
+        )
+      : Promise.resolve();
+
+    let stopping: Promise<void> | null = null;
+    const held = lock;
+    return {
+      kind: 'running',
+      url: host.url,
+      userDataDir,
+      started,
+      stop: () =>
+        (stopping ??= (async () => {
+          try {
+            await host.close();
+            await core.shutdown();
+          } finally {
+            await held.release();
+          }
+        })()),
+      releaseSync: () => held.releaseSync(),
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
