@@ -13,6 +13,7 @@ import {
 } from 'electron';
 import { INVOKE_CHANNELS, type EventPayload } from '../../src-shared/ipc/contract';
 import { createAppCore } from '../core/app-core';
+import { InstanceLockedError, acquireInstanceLock, type InstanceLock } from '../core/instance-lock';
 import type { AppCore } from '../core/app-core-types';
 import { createRouter } from '../ipc/router';
 import { APP_SCHEME_PRIVILEGES, serveAppProtocol } from './app-protocol';
@@ -56,8 +57,9 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let core: AppCore | null = null;
+  let instanceLock: InstanceLock | null = null;
   const quitFlow = createQuitFlow({
-    shutdown: () => core?.shutdown() ?? Promise.resolve(),
+    shutdown: () => (core?.shutdown() ?? Promise.resolve()).finally(() => instanceLock?.release()),
     exit: (code) => app.exit(code),
     log,
   });
@@ -85,6 +87,23 @@ if (!app.requestSingleInstanceLock()) {
         openExternal: (url) => shell.openExternal(url),
         log,
       });
+
+      // One instance per data dir for every host (the browser host takes the same lock), and
+      // before the core reclaims leftovers, so another host's live stack is never taken for one.
+      try {
+        instanceLock = await acquireInstanceLock({
+          userDataDir: app.getPath('userData'),
+          host: 'electron',
+        });
+      } catch (error) {
+        if (!(error instanceof InstanceLockedError)) throw error;
+        log(error.message);
+        dialog.showErrorBox('Stigmer Local is already running', error.message);
+        app.exit(3);
+        return;
+      }
+      const heldLock = instanceLock;
+      process.on('exit', () => heldLock.releaseSync()); // a crash too; kill -9 leaves it stale
 
       core = await createAppCore({
         userDataDir: app.getPath('userData'),
