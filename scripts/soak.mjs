@@ -52,16 +52,34 @@ if (!existsSync(join(hostDir, 'browser-host.js'))) {
   );
   process.exit(2);
 }
-const unknown = without.filter((k) => !(k in WEIGHTS));
+// `setsid` is not an action: it leaves out the sidecar whose grandchild escapes its group.
+const unknown = without.filter((k) => !(k in WEIGHTS) && k !== 'setsid');
 if (unknown.length > 0) {
   console.error(
-    `--without: unknown action ${unknown.join(', ')}; known: ${Object.keys(WEIGHTS).join(', ')}.`,
+    `--without: unknown action ${unknown.join(', ')}; known: ${Object.keys(WEIGHTS).join(', ')}, setsid.`,
   );
   process.exit(2);
 }
 const weights = Object.fromEntries(Object.entries(WEIGHTS).filter(([k]) => !without.includes(k)));
 
+if (!existsSync('/proc/self/cmdline')) {
+  console.error('The soak finds leftover processes through /proc, so it runs on Linux only.');
+  process.exit(2);
+}
+
 const rootDir = await mkdtemp(join(tmpdir(), 'stigmer-soak-'));
+// Ctrl-C: end this run's processes (found by its temp dir) rather than leave them running.
+process.once('SIGINT', () => {
+  for (const p of scanProcesses(rootDir)) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  say(`interrupted; temp dir left at ${rootDir}`);
+  process.exit(130);
+});
 const ctx = {
   rng: createRng(seed),
   marker: rootDir,
@@ -70,6 +88,7 @@ const ctx = {
   hostDir,
   host: null,
   hosts: [],
+  setsid: !without.includes('setsid'),
   fileValid: true,
   lastValidText: '',
   canary: new CanaryChecker(),
@@ -78,6 +97,7 @@ const ctx = {
     actions: {},
     hostKills: 0,
     hostRestarts: 0,
+    secondHosts: 0,
     childKills: 0,
     orphansReclaimed: 0,
     invariantChecks: 0,
@@ -89,6 +109,8 @@ const ctx = {
     tornJournalTailsAfterKill: 0,
     journalEntries: 0,
     errorsByCode: {},
+    /** Steps over 5 s, for a look at what was slow. */
+    slowSteps: [],
     /** Where the time went: the actions themselves, waiting for transitions, the checks. */
     timeMs: { actions: 0, settling: 0, checks: 0 },
   },
@@ -134,6 +156,9 @@ try {
       ctx.stats.timeMs.checks += Date.now() - t2;
     } finally {
       rec.ms = Date.now() - t0;
+      if (rec.ms > 5000 && ctx.stats.slowSteps.length < 20) {
+        ctx.stats.slowSteps.push(`#${step} ${kind} ${rec.detail.slice(0, 160)} (${rec.ms} ms)`);
+      }
       if (opts.verbose) {
         say(`#${step} ${kind} ${rec.detail} (${t1 - t0} + ${t2 - t1} + ${Date.now() - t2} ms)`);
       }
@@ -149,7 +174,7 @@ try {
   // The end: a clean stop leaves nothing behind and a journal that verifies from the files.
   const code = await stopHost(ctx.host);
   if (code !== 0) throw new SoakViolation('clean stop', `the host ended with ${code} at the end`);
-  const left = await scanProcesses(ctx.marker);
+  const left = scanProcesses(ctx.marker);
   if (left.length > 0) {
     ctx.stats.leftoverProcesses += left.length;
     throw new SoakViolation(
@@ -176,7 +201,7 @@ try {
 const elapsedMs = Date.now() - started;
 if (ctx.host?.alive()) await killHost(ctx.host);
 // What this run left (only after a violation): its own processes, found by its temp dir.
-for (const p of await scanProcesses(rootDir)) {
+for (const p of scanProcesses(rootDir)) {
   try {
     process.kill(p.pid, 'SIGKILL');
   } catch {

@@ -1,7 +1,7 @@
 // The soak's random actions. Each takes the run context and a record it fills with what it
 // did; each throws a SoakViolation when something the action itself can judge went wrong.
 import { writeFile } from 'node:fs/promises';
-import { killHost, launchHost, stopHost } from './host-client.mjs';
+import { killHost, launchHost, launchSecondHost, stopHost } from './host-client.mjs';
 import { ask, checkLogs, SoakViolation } from './invariants.mjs';
 import { verifyJournalFiles } from './journal.mjs';
 import { isLive, scanProcesses } from './processes.mjs';
@@ -19,6 +19,7 @@ export const WEIGHTS = {
   'reload-invalid': 4,
   'host-kill': 3,
   'host-restart': 2,
+  'second-host': 1,
   'key-set': 6,
   'key-rotate': 4,
   'key-lock': 3,
@@ -132,7 +133,7 @@ export const ACTIONS = {
 
   async 'kill-child'(ctx, rec) {
     const groups = new Set((await snapshot(ctx)).services.map((s) => s.pid).filter(Boolean));
-    const members = (await scanProcesses(ctx.marker))
+    const members = scanProcesses(ctx.marker)
       .filter((p) => p.pid !== ctx.host.pid && groups.has(p.pgid))
       .sort((a, b) => a.pid - b.pid);
     if (members.length === 0) {
@@ -179,7 +180,7 @@ export const ACTIONS = {
     const old = ctx.host;
     await killHost(old);
     ctx.stats.hostKills++;
-    const orphans = (await scanProcesses(ctx.marker)).filter((p) => p.pid !== old.pid);
+    const orphans = scanProcesses(ctx.marker).filter((p) => p.pid !== old.pid);
     const journal = await verifyJournalFiles(ctx.auditDir);
     if (!journal.ok) {
       ctx.stats.verifyFailures++;
@@ -193,7 +194,7 @@ export const ACTIONS = {
     await relaunch(ctx, startStack);
     const groups = new Set((await snapshot(ctx)).services.map((s) => s.pid).filter(Boolean));
     const survivors = [];
-    for (const o of orphans) if (!groups.has(o.pgid) && (await isLive(o.pid))) survivors.push(o);
+    for (const o of orphans) if (!groups.has(o.pgid) && isLive(o.pid)) survivors.push(o);
     if (survivors.length > 0) {
       ctx.stats.leftoverProcesses += survivors.length;
       throw new SoakViolation(
@@ -213,10 +214,10 @@ export const ACTIONS = {
       throw new SoakViolation('clean stop', `SIGTERM: the host ended with ${code} (expected 0)`);
     }
     const deadline = Date.now() + 3000;
-    let left = await scanProcesses(ctx.marker);
+    let left = scanProcesses(ctx.marker);
     while (left.length > 0 && Date.now() < deadline) {
       await sleep(100);
-      left = await scanProcesses(ctx.marker);
+      left = scanProcesses(ctx.marker);
     }
     if (left.length > 0) {
       ctx.stats.leftoverProcesses += left.length;
@@ -234,6 +235,30 @@ export const ACTIONS = {
     const startStack = ctx.rng.chance(0.3);
     await relaunch(ctx, startStack);
     rec.detail = `host ${old.pid} stopped (0); relaunched as ${ctx.host.pid}${startStack ? ' --start-stack' : ''}`;
+  },
+
+  async 'second-host'(ctx, rec) {
+    // One instance per data dir: a second host must leave the live one and its stack alone.
+    const pids = (s) => s.services.map((x) => `${x.name}:${x.pid}`).join(',');
+    const before = await snapshot(ctx);
+    const second = await launchSecondHost(ctx);
+    ctx.stats.secondHosts++;
+    const out = second.output.trim().split('\n').slice(-1)[0]?.slice(0, 120);
+    rec.detail = `second host ${second.pid} ended ${second.code}: ${out}`;
+    if (second.code === 0 || second.code === null) {
+      throw new SoakViolation(
+        'one instance per data dir',
+        `a second host on the same data dir ${second.code === null ? 'kept running' : 'exited 0'}: ${second.output.slice(0, 400)}`,
+      );
+    }
+    const after = await snapshot(ctx);
+    const busy = (s) => s.services.some((x) => x.state === 'starting' || x.state === 'stopping');
+    if (!busy(before) && !busy(after) && pids(before) !== pids(after)) {
+      throw new SoakViolation(
+        'one instance per data dir',
+        `the second host changed the live stack: ${pids(before)} -> ${pids(after)}`,
+      );
+    }
   },
 
   async 'key-set'(ctx, rec) {

@@ -123,6 +123,34 @@ function request(handle, channel, payload, timeoutMs = 30_000) {
   });
 }
 
+/**
+ * Start a second host on a data dir that already has a live one and wait for it to give up:
+ * {code, output}, or {code: null} (then it was killed) when it was still running after 20 s.
+ */
+export async function launchSecondHost({ hostDir, dataDir, homeDir }) {
+  const args = [join(hostDir, 'browser-host.js'), '--user-data-dir', dataDir, '--port', '0'];
+  const child = spawn(process.execPath, args, {
+    env: hostEnv(homeDir),
+    cwd: homeDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  const code = await Promise.race([
+    exited,
+    new Promise((resolve) => setTimeout(() => resolve(null), 20_000)),
+  ]);
+  if (code === null) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  return { pid: child.pid, code, output };
+}
+
 /** SIGKILL the host (no cleanup of any kind) and wait until it is gone. */
 export async function killHost(handle) {
   handle.ws?.terminate();

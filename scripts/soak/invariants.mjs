@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { descendsFrom, scanProcesses } from './processes.mjs';
+import { ancestorIn, scanProcesses } from './processes.mjs';
 
 /** A broken invariant: stops the run with a report. */
 export class SoakViolation extends Error {
@@ -48,7 +48,7 @@ export async function settle(ctx, boundMs = 8000) {
 /** Processes of this run that belong to no live service of the live host. */
 async function strays(ctx) {
   const before = await ask(ctx, 'stack:snapshot');
-  const procs = await scanProcesses(ctx.marker);
+  const procs = scanProcesses(ctx.marker);
   const after = await ask(ctx, 'stack:snapshot');
   const groups = new Set(
     [...before.value.services, ...after.value.services].map((s) => s.pid).filter(Boolean),
@@ -56,15 +56,17 @@ async function strays(ctx) {
   const out = [];
   for (const p of procs) {
     if (p.pid === ctx.host.pid || groups.has(p.pid) || groups.has(p.pgid)) continue;
-    const underHost = await descendsFrom(p.pid, ctx.host.pid);
+    // A live service's descendant that left its group (setsid) still belongs to that service.
+    if (ancestorIn(p.pid, groups) !== null) continue;
+    const underHost = ancestorIn(p.pid, new Set([ctx.host.pid])) !== null;
     out.push({ ...p, why: underHost ? 'in no service group' : 'orphan (not under the live host)' });
   }
   return out;
 }
 
 /**
- * (1) No leftover process: each one of this run is the host or in the process group of a
- * service the snapshot shows with a pid. Transitions (a spawn between two snapshots, a group
+ * (1) No leftover process: each one of this run is the host, or in the process group of (or
+ * descended from) a service the snapshot shows with a pid. Transitions (a spawn between two snapshots, a group
  * still exiting) get a few seconds; what is still there after that is a leftover.
  */
 export async function checkProcesses(ctx) {

@@ -13,7 +13,7 @@ function readOr(path, fallback) {
 }
 
 /** {state, ppid, pgid} of a process from /proc/<pid>/stat, or null when it is gone. */
-export async function procStat(pid) {
+export function procStat(pid) {
   const stat = readOr(`/proc/${pid}/stat`, null);
   if (!stat) return null;
   const text = stat.toString('utf8');
@@ -23,7 +23,7 @@ export async function procStat(pid) {
 }
 
 /** Every live (non-zombie) process that mentions `marker`, except this script itself. */
-export async function scanProcesses(marker) {
+export function scanProcesses(marker) {
   const needle = Buffer.from(marker);
   const found = [];
   for (const name of readdirSync('/proc')) {
@@ -35,7 +35,7 @@ export async function scanProcesses(marker) {
     const hit =
       cmdline.includes(needle) || readOr(`/proc/${pid}/environ`, Buffer.alloc(0)).includes(needle);
     if (!hit) continue;
-    const stat = await procStat(pid);
+    const stat = procStat(pid);
     if (!stat || stat.state === 'Z') continue;
     const cmd = cmdline.toString('utf8').replaceAll('\0', ' ').trim();
     found.push({ pid, ...stat, cmd: cmd.length > 160 ? `${cmd.slice(0, 157)}...` : cmd });
@@ -43,20 +43,20 @@ export async function scanProcesses(marker) {
   return found;
 }
 
-/** True when `pid` has `ancestor` among its parents. */
-export async function descendsFrom(pid, ancestor) {
+/** The first of `ancestors` (a Set of pids) among the parents of `pid`, or null. */
+export function ancestorIn(pid, ancestors) {
   let current = pid;
   for (let depth = 0; depth < 64 && current > 1; depth++) {
-    const stat = await procStat(current);
-    if (!stat) return false;
-    if (stat.ppid === ancestor) return true;
+    const stat = procStat(current);
+    if (!stat) return null;
+    if (ancestors.has(stat.ppid)) return stat.ppid;
     current = stat.ppid;
   }
-  return false;
+  return null;
 }
 
 /** True while `pid` exists and is not a zombie. */
-export async function isLive(pid) {
-  const stat = await procStat(pid);
+export function isLive(pid) {
+  const stat = procStat(pid);
   return stat !== null && stat.state !== 'Z';
 }

@@ -6,10 +6,14 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** The sidecar: a service whose process group holds a grandchild (it must die with it). */
+/**
+ * The sidecar: a service with a grandchild that must die with it, in its process group or,
+ * with SIDECAR_SETSID=1, in a session of its own (setsid), which only a descendant sweep finds.
+ */
 const SIDECAR = `import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-const kid = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', fileURLToPath(import.meta.url)], { stdio: 'ignore' });
+const detached = process.env.SIDECAR_SETSID === '1';
+const kid = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', fileURLToPath(import.meta.url)], { stdio: 'ignore', detached });
 console.log('[sidecar] up with grandchild ' + kid.pid);
 process.on('SIGTERM', () => process.exit(0));
 setInterval(() => {}, 1 << 30);
@@ -32,11 +36,12 @@ export async function writeFixtures(dir) {
 
 const q = (s) => JSON.stringify(s);
 
-/** A valid stack file, its knobs drawn from `rng`; `ctx` has {fixtures, serverPort}. */
+/** A valid stack file, its knobs drawn from `rng`; `ctx` has {fixtures, serverPort, setsid}. */
 export function validStack(rng, ctx) {
   const node = q(process.execPath);
   const port = ctx.serverPort;
   const sidecar = rng.chance(0.5);
+  const setsid = sidecar && ctx.setsid && rng.chance(0.5);
   const runnerPolicy = rng.pick(['on-failure', 'always']);
   const sidecarStop = rng.pick([
     '{ signal: SIGTERM, grace: 1s }',
@@ -73,13 +78,13 @@ ${
     ? `  sidecar:
     command: ${node}
     args: [${q(ctx.fixtures.sidecar)}]
-${rng.chance(0.5) ? '    depends_on: [stigmer-server]\n' : ''}    readiness: ${rng.pick(['none', '{ log: "up with grandchild", timeout: 5s }'])}
+${rng.chance(0.5) ? '    depends_on: [stigmer-server]\n' : ''}${setsid ? '    env: { SIDECAR_SETSID: "1" }\n' : ''}    readiness: ${rng.pick(['none', '{ log: "up with grandchild", timeout: 5s }'])}
     restart: { policy: on-failure, backoff: 200ms, max_backoff: 1s }
     stop: ${sidecarStop}
 `
     : ''
 }`;
-  return { kind: sidecar ? 'valid+sidecar' : 'valid', text };
+  return { kind: `valid${sidecar ? '+sidecar' : ''}${setsid ? '+setsid' : ''}`, text };
 }
 
 /** Billion laughs: few bytes, far more than 100 aliases once expanded. */
