@@ -104,7 +104,7 @@ describe('acquireInstanceLock', () => {
     await take(); // free again after release
   });
 
-  it('refuses while a live process in another process holds it, naming that process and its URL', async () => {
+  it('refuses while a live process in another process holds it, naming that process', async () => {
     const child = await liveHolder(dir);
     const error = (await take().catch((e: unknown) => e)) as InstanceLockedError;
     expect(error).toBeInstanceOf(InstanceLockedError);
