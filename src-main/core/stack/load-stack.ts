@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { PRIVATE_DIR_MODE, ensurePrivateDir } from '../private-files';
 import { defaultStack, externalTemporalAddress, workspaceDir } from './default-stack';
 import { discoverBinaries, type BinarySettings, type NodeRuntime } from './discovery';
 import { StackFileError } from './stack-file-errors';
@@ -67,8 +68,11 @@ export class StackLoader {
     const o = this.options;
     const platform = o.platform ?? process.platform;
     const dataDir = this.dataDir;
-    // Children fail with a confusing ENOENT when their cwd is missing, so create the dirs up front.
-    await mkdir(workspaceDir(dataDir), { recursive: true });
+    // Children fail with a confusing ENOENT when their cwd is missing, so create the dirs up front;
+    // the services' databases live here, so only the user may read them.
+    await ensurePrivateDir(dataDir);
+    // Inside the private data dir; the runner's own files there are left as it made them.
+    await mkdir(workspaceDir(dataDir), { recursive: true, mode: PRIVATE_DIR_MODE });
 
     const runtime = { nodeExecutable: o.nodeExecutable, nodeEnv: o.nodeEnv };
     const binaries = await discoverBinaries({
@@ -104,7 +108,16 @@ export class StackLoader {
       return this.accept(spec, status(null));
     } catch (error) {
       if (error instanceof StackFileError) return this.fallback(defaults, status(error.message));
-      throw error;
+      // A value the checks did not foresee is still the file's problem: report it on the file and
+      // keep the last good stack, never fail the start or the reload.
+      const name = path.basename(read.path);
+      const why = error instanceof Error ? error.message : String(error);
+      return this.fallback(
+        defaults,
+        status(
+          `${name}: could not be applied (${why}); check the file against docs/stack-file.md, then reload.`,
+        ),
+      );
     }
   }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isMap, isScalar, type Document, type YAMLError } from 'yaml';
+import { isMap, isScalar, visit, type Document, type LineCounter, type YAMLError } from 'yaml';
 import { ALLOWED_FIELDS, UNIONS } from './stack-file-schema';
 
 /** A stack file that cannot be used; `message` is advice naming the file and field path. */
@@ -153,4 +153,38 @@ export function formatYamlErrors(file: string, doc: Document, errors: YAMLError[
     out.push(`${file}: ${where}: ${summary}; ${hint}.`);
   }
   return out;
+}
+
+/**
+ * Advice for keys written twice in one map. Done here with a Set per map because the yaml
+ * library's own check (uniqueKeys) compares each key with every earlier one: measured 31 s for
+ * a 200 KB file of 20,000 keys, minutes for 1 MB, all on the thread that answers the window.
+ */
+export function formatDuplicateKeys(file: string, doc: Document, lines: LineCounter): string[] {
+  const services = doc.get('services', true);
+  const out: string[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const item of map.items) {
+        if (!isScalar(item.key)) continue;
+        const name = String(item.key.value);
+        if (!seen.has(name)) {
+          seen.add(name);
+          continue;
+        }
+        if (map === services) {
+          out.push(
+            `${file}: services.${name}: duplicate service name; each service may appear once.`,
+          );
+        } else {
+          const pos = lines.linePos(item.key.range?.[0] ?? 0);
+          out.push(
+            `${file}: line ${pos.line}, column ${pos.col}: Map keys must be unique; each field may appear once.`,
+          );
+        }
+      }
+    },
+  });
+  return [...new Set(out)];
 }
