@@ -66,6 +66,41 @@ describe('createIpcTransport', () => {
     expect(second).toHaveBeenCalledWith('payload');
   });
 
+  it('refuses non-contract channels even when called without buildApi', async () => {
+    const { ipc, invoke } = fakeIpc();
+    const transport = createIpcTransport(ipc);
+    let deep: unknown = 'x';
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    for (const channel of ['shell:exec', deep, 'app:info\n']) {
+      expect(await transport.invoke(channel as string, undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-channel' },
+      });
+    }
+    expect(invoke).not.toHaveBeenCalled();
+    expect(() => transport.subscribe('secrets:values', () => undefined)).toThrow(/Unknown event/);
+  });
+
+  it('turns a rejected or malformed reply from main into an IpcResult with advice', async () => {
+    const { ipc, invoke } = fakeIpc();
+    const transport = createIpcTransport(ipc);
+    invoke.mockRejectedValueOnce(new Error("No handler registered for 'app:info'"));
+    expect(await transport.invoke('app:info', undefined)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'internal',
+        message: expect.stringMatching(/did not answer app:info.*try again/),
+      },
+    });
+    for (const reply of [null, 'ok', { ok: 'yes' }, { ok: false, error: null }, { ok: false }]) {
+      invoke.mockResolvedValueOnce(reply as never);
+      expect(await transport.invoke('app:info', undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'internal' },
+      });
+    }
+  });
+
   it('exposes the contract channels and nothing else', () => {
     const api = buildApi(createIpcTransport(fakeIpc().ipc));
     expect(Object.keys(api).sort()).toEqual(['channels', 'invoke', 'on']);
