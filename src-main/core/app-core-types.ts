@@ -57,6 +57,8 @@ export interface AppCore {
   startService(name: string, actor: Actor): Promise<StackSnapshot>;
   stopService(name: string, actor: Actor): Promise<StackSnapshot>;
   restartService(name: string, actor: Actor): Promise<StackSnapshot>;
+  /** Retry the audit journal (records the gap), then start the services whose keys were held. */
+  retryAudit(actor: Actor): Promise<StackSnapshot>;
   /** "Lock keys": wipe the vault; the journal's key.locked entries name the actor. */
   lockKeys(actor: Actor): Promise<SecretsSnapshot>;
   /** Ask the window to open the key dialog for `name` (the tray's "Rotate…"). */

@@ -15,7 +15,7 @@ import { AuditRecorder } from './audit-recorder';
 import { SettingsStore } from './settings-store';
 import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
 import { StackLoader } from './stack';
-import { Supervisor, defaultGroupReader } from './supervisor';
+import { Supervisor, defaultGroupReader, heldAdvice } from './supervisor';
 import { startUsageReports } from './usage-reports';
 import { logMarkerFor } from './log-markers';
 
@@ -74,10 +74,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const supervisor = new Supervisor({
     runDir,
     // A key's release is on disk in the journal before the child that gets it is spawned.
-    prepareEnv: keyInjector(secrets, () => recorder.settled()),
+    prepareEnv: keyInjector(secrets, recorder),
     redact: (line) => logs.redactLine(line),
   });
   supervisor.onOutput((name, stream, chunk) => logs.write(name, stream, chunk));
+  // The journal takes entries again (the gap entry is on disk): start what was held back.
+  recorder.onRecovered(() => void supervisor.startWaiting(['held']).catch(() => undefined));
   const runStartedAt = Date.now();
   // Children left behind by a previous run that crashed are ours to stop, and only ours.
   await supervisor.reclaimOrphans();
@@ -208,6 +210,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         await recorder.record({ type: 'service.restart-requested', actor, service: name });
         await supervisor.restart(name);
       }),
+    retryAudit: (actor: Actor) =>
+      act(async () => {
+        const probe = await recorder.probe(actor);
+        if (!probe.ok) throw new UserError('failed', heldAdvice(probe.reason, auditDir));
+        await supervisor.startWaiting(['held']);
+      }),
     async lockKeys(actor) {
       keyActor = actor;
       try {
@@ -265,7 +273,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       const entries = filterEntries(await journal.readAll(), filter).reverse();
       return { entries: entries.slice(0, limit), total: entries.length };
     },
-    'audit:verify': async () => verifyJournal(auditDir),
+    'audit:verify': async () => {
+      await recorder.settled();
+      return verifyJournal(auditDir, { openGap: recorder.openGap() });
+    },
+    'audit:retry': () => core.retryAudit('window'),
     'settings:get': async () => settings.get(),
     'settings:set': async (change) => {
       if (change.launchAtLogin === true && !options.setLaunchAtLogin) {

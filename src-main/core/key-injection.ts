@@ -12,23 +12,36 @@ import {
 import { NeedsKeyError } from './supervisor';
 
 /**
+ * What keyInjector needs from the audit trail (AuditRecorder): a mark before the keys are
+ * released, and proof afterwards that every entry since the mark is on disk.
+ */
+export interface ReleaseAudit {
+  checkpoint(): number;
+  /** Rejects (KeysHeldError) when an entry since `since` could not be written. */
+  durable(since: number): Promise<void>;
+}
+
+/**
  * Builds a child's final environment at spawn: the spec's env plus exactly the keys that
  * service declares. A missing required key puts the service in "needs key"; a missing
  * optional key is simply not injected (the runner passes keys on to its agents' tools).
+ * Fail closed: when a key was released, the env is handed over only once its key.released
+ * entry is durable in the journal; otherwise KeysHeldError puts the service in 'held'.
  */
-export function keyInjector(
-  secrets: SecretStore,
-  beforeSpawn: () => Promise<unknown> = async () => {},
-) {
+export function keyInjector(secrets: SecretStore, audit: ReleaseAudit | null = null) {
   return async (spec: ServiceSpec): Promise<Record<string, string>> => {
     const env = { ...spec.env };
     const missing: string[] = [];
+    // Everything recorded from here on (each release, an unlock) must reach the disk.
+    const mark = audit?.checkpoint() ?? 0;
+    let released = false;
     for (const key of spec.keys) {
       const outcome = await secrets.resolve(key.name);
       if (outcome === 'ok') {
         // The value is a string only while this env object is built and handed to spawn.
         secrets.withValue(key.name, (value) => {
           env[key.name] = value;
+          released = true;
         });
       } else if (key.required) {
         missing.push(key.name);
@@ -44,8 +57,9 @@ export function keyInjector(
             : 'Enter it in the Keys view (or the dialog) to start it.'),
       );
     }
-    // Each release was journalled as it happened; it is on disk before the child starts.
-    await beforeSpawn();
+    // Each release was journalled as it happened; it must be on disk before the child starts.
+    // On failure the env object (the only copy of the values as strings) is dropped unused.
+    if (released && audit) await audit.durable(mark);
     return env;
   };
 }

@@ -14,6 +14,7 @@ const MARKERS: Partial<Record<AuditType, { text: string; level: LogLevel }>> = {
   'service.crash-loop': { text: 'gave up (crash loop)', level: 'fatal' },
   'service.failed': { text: 'gave up', level: 'fatal' },
   'service.needs-key': { text: 'waiting for a key', level: 'warn' },
+  'service.held': { text: 'keys held back', level: 'error' },
 };
 
 /**

@@ -41,6 +41,7 @@ function recordingHandlers(calls: string[]): Handlers {
     'logs:open-folder': reply('logs:open-folder') as never,
     'audit:list': reply('audit:list') as never,
     'audit:verify': reply('audit:verify') as never,
+    'audit:retry': reply('audit:retry'),
     'settings:get': reply('settings:get') as never,
     'settings:set': reply('settings:set') as never,
     'settings:pick-program': reply('settings:pick-program') as never,

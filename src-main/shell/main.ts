@@ -183,6 +183,7 @@ if (!app.requestSingleInstanceLock()) {
           dashboard.show();
         },
         lockKeys: () => void live.lockKeys('tray').catch(report('Lock keys')),
+        retryAudit: () => void live.retryAudit('tray').catch(report('Retry audit journal')),
         quit: () => app.quit(), // -> before-quit -> quitFlow stops the stack first
       };
       // Keys state for the tray; without it the tray still works, its key items disabled.

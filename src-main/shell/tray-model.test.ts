@@ -41,6 +41,7 @@ function fakeActions() {
     enterKey: vi.fn<(name: string) => void>(),
     rotateKey: vi.fn<(name: string) => void>(),
     lockKeys: vi.fn<() => void>(),
+    retryAudit: vi.fn<() => void>(),
     quit: vi.fn<() => void>(),
   } satisfies TrayActions;
 }
@@ -263,6 +264,52 @@ describe('trayMenuFor', () => {
 function keys(extra: Partial<TrayKeys> = {}): TrayKeys {
   return { needed: [], anthropicSet: false, anyLoaded: false, ...extra };
 }
+
+describe('trayMenuFor: audit journal cannot be written', () => {
+  const held = () =>
+    snapshot([
+      server('ready'),
+      runner('held', {
+        heldReason:
+          'Audit journal cannot be written: ENOSPC: the disk is full. Keys are held back until it can.',
+      }),
+    ]);
+
+  it('red icon, a status header and Retry first, even while a key is also needed', () => {
+    const actions = fakeActions();
+    const opts = { keys: keys({ needed: ['OPENAI_API_KEY'] }), now: NOW };
+    const items = trayMenuFor(held(), actions, opts);
+    expect(trayIconFor(held(), opts)).toBe('failed');
+    expect(trayHeaderFor(held(), opts)).toBe(
+      'Stigmer Local — Audit journal cannot be written — keys held back',
+    );
+    expect(labels(items).slice(0, 3)).toEqual([
+      'Stigmer Local — Audit journal cannot be written — keys held back',
+      'Retry audit journal',
+      '-separator',
+    ]);
+    expect(items.some((i) => i.id === 'enter-key')).toBe(false);
+    click(byId(items, 'retry-audit'));
+    expect(actions.retryAudit).toHaveBeenCalledTimes(1);
+    expect(actions.enterKey).not.toHaveBeenCalled();
+  });
+
+  it('the held service reads "keys held back" and can be started (a retry) or stopped', () => {
+    const items = trayMenuFor(held(), fakeActions(), { now: NOW });
+    expect(byId(items, 'service:agent-runner').label).toBe('✕ agent-runner   keys held back');
+    expect(sub(items, 'agent-runner', 'Start').enabled).toBe(true);
+    expect(sub(items, 'agent-runner', 'Stop').enabled).toBe(true);
+    expect(sub(items, 'agent-runner', 'Restart').enabled).toBe(false);
+    expect(byId(items, 'stop-all').enabled).toBe(true);
+  });
+
+  it('no held service: no Retry item and the icon follows the stack', () => {
+    const running = snapshot([server('ready'), runner('ready')]);
+    const items = trayMenuFor(running, fakeActions(), { now: NOW });
+    expect(items.some((i) => i.id === 'retry-audit')).toBe(false);
+    expect(trayIconFor(running)).toBe('ready');
+  });
+});
 
 describe('trayMenuFor: keys', () => {
   const running = () => snapshot([server('ready'), runner('ready')]);

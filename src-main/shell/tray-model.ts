@@ -47,6 +47,8 @@ export interface TrayActions {
   rotateKey(name: string): void;
   /** Forget every key held in memory now. */
   lockKeys(): void;
+  /** Try the audit journal again and start the services whose keys were held back. */
+  retryAudit(): void;
   quit(): void;
 }
 
@@ -71,9 +73,17 @@ export function keyLabelOf(name: string): string {
   return name === ANTHROPIC_KEY ? 'Anthropic key' : name;
 }
 
-/** Icon for the snapshot: amber when a key is needed, even if nothing has failed yet. */
+/** The services whose keys are held back because the audit journal cannot be written. */
+export function heldServicesOf(snapshot: StackSnapshot): ServiceStatus[] {
+  return snapshot.services.filter((s) => s.state === 'held');
+}
+
+/**
+ * Icon for the snapshot: amber when a key is needed, even if nothing has failed yet; red while
+ * keys are held back (the journal cannot be written: the user has to act, like a failure).
+ */
 export function trayIconFor(snapshot: StackSnapshot, opts: TrayOptions = {}): TrayIconName {
-  if (snapshot.state === 'failed') return 'failed';
+  if (snapshot.state === 'failed' || heldServicesOf(snapshot).length > 0) return 'failed';
   if (neededKeyOf(opts) !== null) return 'degraded';
   return snapshot.state;
 }
@@ -99,6 +109,7 @@ const STATE_WORD: Record<ServiceState, string> = {
   failed: 'failed',
   'not-installed': 'not installed',
   'needs-key': 'needs key',
+  held: 'keys held back',
 };
 
 // Menus cannot be coloured, so the glyph carries the state for people scanning the list.
@@ -112,6 +123,7 @@ const STATE_GLYPH: Record<ServiceState, string> = {
   failed: '✕',
   'not-installed': '○',
   'needs-key': '◐',
+  held: '✕',
 };
 
 const ACTIVE: readonly ServiceState[] = [
@@ -121,9 +133,24 @@ const ACTIVE: readonly ServiceState[] = [
   'backoff',
   'crashed',
   'needs-key',
+  'held',
 ];
-const STARTABLE: readonly ServiceState[] = ['stopped', 'failed', 'crashed', 'backoff', 'needs-key'];
-const STOPPABLE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'crashed', 'needs-key'];
+const STARTABLE: readonly ServiceState[] = [
+  'stopped',
+  'failed',
+  'crashed',
+  'backoff',
+  'needs-key',
+  'held',
+];
+const STOPPABLE: readonly ServiceState[] = [
+  'starting',
+  'ready',
+  'backoff',
+  'crashed',
+  'needs-key',
+  'held',
+];
 const RESTARTABLE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'crashed', 'failed'];
 
 /** Windows treats "&" and GTK treats "_" as mnemonic markers; double them so names show as-is. */
@@ -140,6 +167,10 @@ function installed(snapshot: StackSnapshot): ServiceStatus[] {
 /** The disabled first line of the menu, also used as the tooltip. */
 export function trayHeaderFor(snapshot: StackSnapshot, opts: TrayOptions = {}): string {
   const prefix = 'Stigmer Local — ';
+  // Before a needed key: entering a key would not help while no release can be recorded.
+  if (heldServicesOf(snapshot).length > 0) {
+    return `${prefix}Audit journal cannot be written — keys held back`;
+  }
   const needed = neededKeyOf(opts);
   if (needed !== null) return `${prefix}${keyLabelOf(needed)} needed`;
   const present = installed(snapshot);
@@ -222,7 +253,13 @@ export function trayMenuFor(
     },
   ];
   const needed = neededKeyOf(opts);
-  if (needed !== null) {
+  if (heldServicesOf(snapshot).length > 0) {
+    items.push({
+      id: 'retry-audit',
+      label: 'Retry audit journal',
+      click: () => actions.retryAudit(),
+    });
+  } else if (needed !== null) {
     // The key dialog lives in the dashboard; the tray only leads there.
     items.push({
       id: 'enter-key',

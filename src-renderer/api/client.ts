@@ -69,6 +69,8 @@ export const api = {
   auditList: (filter: InvokeArgs<'audit:list'>) => invoke('audit:list', filter),
   /** Re-computes the hash chain: OK with the entry count, or the first bad entry and why. */
   auditVerify: () => invoke('audit:verify', undefined),
+  /** Tries the audit journal again and starts the services whose keys were held back. */
+  auditRetry: () => invoke('audit:retry', undefined),
   /** Each entry as it is appended to the journal (already on disk). */
   onAuditAppended: (listener: (entry: EventPayload<'audit:appended'>) => void) =>
     window.stigmer.on('audit:appended', listener),

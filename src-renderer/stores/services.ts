@@ -20,6 +20,8 @@ interface ServicesState {
   stop(name: string): Promise<void>;
   restart(name: string): Promise<void>;
   reload(): Promise<void>;
+  /** The audit journal could not be written: try again, then start the held services. */
+  retryAudit(): Promise<void>;
   dismissError(): void;
 }
 
@@ -59,6 +61,7 @@ export const useServices = create<ServicesState>((set, get) => {
     stop: (name) => run(`service:${name}`, 'Stopping…', () => api.stopService(name)),
     restart: (name) => run(`service:${name}`, 'Restarting…', () => api.restartService(name)),
     reload: () => run('stack', 'Reloading…', api.reloadStack),
+    retryAudit: () => run('stack', 'Retrying…', api.auditRetry),
     dismissError: () => set({ error: null }),
   };
 });

@@ -86,6 +86,11 @@ export const invokeChannels = {
   },
   /** Re-computes the hash chain over every journal file. */
   'audit:verify': { args: none, result: returns<VerifyResult>() },
+  /**
+   * The audit journal could not be written and keys are held back: try it again (records the
+   * gap), then start the held services. Fails with the reason while it still cannot be written.
+   */
+  'audit:retry': { args: none, result: returns<StackSnapshot>() },
   'settings:get': { args: none, result: returns<Settings>() },
   'settings:set': {
     args: settingsSchema.partial(),

@@ -27,6 +27,7 @@ export const AUDIT_TYPES = [
   'service.crash-loop',
   'service.failed',
   'service.needs-key',
+  'service.held',
   'key.entered',
   'key.stored',
   'key.released',
@@ -40,6 +41,7 @@ export const AUDIT_TYPES = [
   'key.deleted',
   'key.redacted',
   'journal.torn-line',
+  'journal.gap',
 ] as const;
 
 /** One kind of audited event. */
@@ -82,11 +84,31 @@ export interface AuditInput {
   detail?: string;
 }
 
-/** Outcome of re-computing the chain: OK with the entry count, or the first bad entry and why. */
+/** A run of events that could not be written to the journal (disk full, read-only file...). */
+export interface AuditGap {
+  /** How many entries were lost. */
+  count: number;
+  /** ISO 8601 times of the first and the last lost entry. */
+  firstAt: string;
+  lastAt: string;
+  /** Why, e.g. "ENOSPC: the disk is full". */
+  reason: string;
+  /** Seq of the journal.gap entry that records it; null while the journal still cannot be written. */
+  recordedSeq: number | null;
+}
+
+/**
+ * Outcome of re-computing the chain: OK with the entry count, or the first bad entry and why.
+ * `gaps` (present only when there are any) lists the runs of entries that could not be written;
+ * an unrecorded one (the journal is failing right now) makes the result not OK, with `gap` set.
+ */
 export type VerifyResult =
-  | { ok: true; entries: number }
+  | { ok: true; entries: number; gaps?: AuditGap[] }
   | {
       ok: false;
+      /** True when the chain is intact but entries are missing because they could not be written. */
+      gap?: boolean;
+      gaps?: AuditGap[];
       /** Seq of the bad entry as written, or null when the line could not be read. */
       seq: number | null;
       /** 1-based line number within `file`. */

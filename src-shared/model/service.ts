@@ -9,7 +9,9 @@ export type ServiceState =
   | 'failed'
   | 'not-installed'
   /** Waiting for a required key (see `neededKeys`); nothing runs, nothing is retried. */
-  | 'needs-key';
+  | 'needs-key'
+  /** Keys held back: the audit journal cannot record their release (see `heldReason`). */
+  | 'held';
 
 /** All service states, in a stable order (for filters and tests). */
 export const SERVICE_STATES: readonly ServiceState[] = [
@@ -22,6 +24,7 @@ export const SERVICE_STATES: readonly ServiceState[] = [
   'failed',
   'not-installed',
   'needs-key',
+  'held',
 ];
 
 /** What the renderer and tray know about one service: never a secret, never the env. */
@@ -53,6 +56,8 @@ export interface ServiceStatus {
   searched: string[];
   /** Names of the required keys that have no value (empty unless state is 'needs-key'). */
   neededKeys: string[];
+  /** Why the keys are held back (set only while state is 'held'): advice with the journal error. */
+  heldReason?: string | null;
 }
 
 /** What a running service's process group uses: all its processes summed. */
@@ -87,7 +92,8 @@ export interface StackSnapshot {
 
 /**
  * Derive the stack state from its services (pure; shared by tray, window and core).
- * A service waiting for a key ('needs-key') makes the stack degraded, never failed or ready.
+ * A service waiting for a key ('needs-key') or held back ('held') makes the stack degraded, never
+ * failed or ready.
  */
 export function stackStateOf(services: readonly ServiceStatus[]): StackState {
   const installed = services.filter((s) => s.state !== 'not-installed');

@@ -1,7 +1,9 @@
 /** Public API of the audit trail: hash-chained JSON Lines journal, verify, export. */
-export { AuditJournal, DEFAULT_AUDIT_MAX_FILE_BYTES } from './journal';
+export { AuditJournal, DEFAULT_AUDIT_MAX_FILE_BYTES, JournalWriteError } from './journal';
 export type { AuditAppendListener, AuditJournalOptions } from './journal';
 export { verifyJournal } from './verify';
+export type { VerifyOptions } from './verify';
+export { describeWriteFailure, gapOfEntry, gapSentence } from './gap';
 export { exportJournal, filterEntries } from './export';
 export type { AuditFilter } from './export';
 export {

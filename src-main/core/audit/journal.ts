@@ -8,6 +8,7 @@ import {
   type AuditInput,
 } from '../../../src-shared/model/audit';
 import { GENESIS_HASH, parseEntryLine, sealEntry, serializeEntry } from './canonical';
+import { describeWriteFailure } from './gap';
 import {
   journalFileName,
   listJournalFiles,
@@ -29,6 +30,18 @@ export interface AuditJournalOptions {
   dir: string;
   maxFileBytes?: number;
   now?: () => Date;
+}
+
+/** An append that did not reach the disk; `reason` in plain words, e.g. "ENOSPC: the disk is full". */
+export class JournalWriteError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'JournalWriteError';
+  }
 }
 
 /** Called after an entry is durably on disk. */
@@ -70,6 +83,12 @@ export class AuditJournal {
   private handle: FileHandle | null = null;
   private readonly listeners = new Set<AuditAppendListener>();
   private closed = false;
+  /**
+   * After a failed append whose partial line could not be taken back at once: the file and its
+   * last good length, so the next append cuts the partial line before writing (never glues
+   * onto it).
+   */
+  private repair: { name: string; size: number } | null = null;
   /** Parsed entries kept between readAll() calls; see JournalReadCache for when it re-reads. */
   private readonly readCache: JournalReadCache;
 
@@ -207,8 +226,20 @@ export class AuditJournal {
     if (this.handle && same) return this.handle;
     await this.handle?.close();
     this.handle = null;
-    const handle = await open(path.join(this.dir, journalFileName(id)), 'a');
-    const { size } = await handle.stat();
+    const name = journalFileName(id);
+    const handle = await open(path.join(this.dir, name), 'a');
+    let { size } = await handle.stat();
+    if (this.repair?.name === name && size > this.repair.size) {
+      try {
+        await handle.truncate(this.repair.size);
+        await handle.sync();
+      } catch (err) {
+        await handle.close().catch(() => undefined);
+        throw err;
+      }
+      size = this.repair.size;
+    }
+    this.repair = null;
     if (size === 0) await syncDir(this.dir);
     this.handle = handle;
     this.current = { ...id, size };
@@ -231,20 +262,38 @@ export class AuditJournal {
       prev: this.lastHash,
     });
     const data = Buffer.from(`${serializeEntry(entry)}\n`, 'utf8');
-    const handle = await this.switchTo(this.targetFor(at, data.length));
-    const cur = this.current as JournalFileId & { size: number };
-    const name = journalFileName(cur);
-    await this.readCache.noteAppendStart(name, handle);
+    const target = this.targetFor(at, data.length);
+    let name = journalFileName(target);
+    let handle: FileHandle | null = null;
+    let cur: (JournalFileId & { size: number }) | null = null;
     try {
+      handle = await this.switchTo(target);
+      cur = this.current as JournalFileId & { size: number };
+      name = journalFileName(cur);
+      await this.readCache.noteAppendStart(name, handle);
       await handle.writeFile(data);
       await handle.sync();
     } catch (err) {
-      // Take back a partial line so the next append does not glue onto it.
-      await handle.truncate(cur.size).catch(() => undefined);
-      throw new Error(
+      if (handle && cur) {
+        // Take back a partial line (a write cut short by ENOSPC) so the next append does not
+        // glue onto it; if even that fails, the next append cuts it before writing.
+        const good = cur.size;
+        const undone = await handle.truncate(good).then(
+          () => true,
+          () => false,
+        );
+        this.repair = undone ? null : { name, size: good };
+        // Reopen on the next append: the file may have been replaced, or made writable again.
+        await handle.close().catch(() => undefined);
+        this.handle = null;
+      }
+      // seq and lastHash are unchanged: the next entry that gets written links to the last one
+      // on disk, so the chain stays whole and the gap is told by a journal.gap entry instead.
+      throw new JournalWriteError(
         `Could not write the audit journal (${name} in ${this.dir}): ` +
           `${(err as Error).message}. The event was not recorded; check free disk space and ` +
           `permissions of that folder.`,
+        describeWriteFailure(err),
         { cause: err },
       );
     }

@@ -113,4 +113,63 @@ describe('verifyJournal', () => {
     const r = await verifyJournal(dir);
     expect(r).toMatchObject({ ok: false, seq: 12, line: 1, file: 'audit-2027-01.jsonl' });
   });
+
+  it('reports entries that could not be written (an open outage) as not OK, after the last entry', async () => {
+    const openGap = {
+      count: 2,
+      firstAt: '2026-11-23T10:01:00.000Z',
+      lastAt: '2026-11-23T10:02:00.000Z',
+      reason: 'ENOSPC: the disk is full',
+      recordedSeq: null,
+    };
+    const r = await verifyJournal(dir, { openGap });
+    expect(r).toMatchObject({
+      ok: false,
+      gap: true,
+      seq: 11,
+      line: 11,
+      file: 'audit-2026-11.jsonl',
+      gaps: [openGap],
+    });
+    expect(!r.ok && r.reason).toBe(
+      '2 entries could not be written between 2026-11-23T10:01:00.000Z and ' +
+        '2026-11-23T10:02:00.000Z (ENOSPC: the disk is full). They are missing from the ' +
+        'journal after entry #10; keys are held back until the journal can be written again.',
+    );
+    // A damaged chain is still reported first, with the open gap listed beside it.
+    const lines = await readLines(file);
+    lines.splice(4, 1);
+    await writeLines(file, lines);
+    expect(await verifyJournal(dir, { openGap })).toMatchObject({
+      ok: false,
+      seq: 6,
+      gaps: [openGap],
+    });
+  });
+
+  it('lists recorded gaps (journal.gap entries) and stays OK: the chain tells the loss itself', async () => {
+    const j = await AuditJournal.open({ dir, now: fakeClock('2026-11-23T10:05:00.000Z').now });
+    await j.append({
+      type: 'journal.gap',
+      actor: 'window',
+      outcome: 'failed',
+      detail:
+        '3 entries could not be written between 2026-11-23T10:01:00.000Z and ' +
+        '2026-11-23T10:04:00.000Z (EPERM: operation not permitted). The journal could be written again.',
+    });
+    await j.close();
+    expect(await verifyJournal(dir, { openGap: null })).toEqual({
+      ok: true,
+      entries: 11,
+      gaps: [
+        {
+          count: 3,
+          firstAt: '2026-11-23T10:01:00.000Z',
+          lastAt: '2026-11-23T10:04:00.000Z',
+          reason: 'EPERM: operation not permitted',
+          recordedSeq: 11,
+        },
+      ],
+    });
+  });
 });

@@ -1,8 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { VerifyResult } from '../../../src-shared/model/audit';
+import type { AuditGap, VerifyResult } from '../../../src-shared/model/audit';
 import { entryHash, GENESIS_HASH, parseEntryLine } from './canonical';
+import { gapOfEntry, gapSentence } from './gap';
 import { listJournalFiles, splitLines } from './journal-files';
+
+/** What the running app knows that the files cannot tell: entries it failed to write. */
+export interface VerifyOptions {
+  /** The current outage (entries lost and not yet recorded by a journal.gap entry), if any. */
+  openGap?: AuditGap | null;
+}
 
 /** A seq read straight from a line that no longer parses, as a hint for the report. */
 function seqHint(text: string): number | null {
@@ -15,21 +22,39 @@ function seqHint(text: string): number | null {
  * Per entry, in this order: it parses; its own hash matches its content (catches an edit);
  * its seq is the previous seq + 1 (catches a deleted or swapped line, by name); its prev is
  * the previous entry's hash (catches anything else that breaks the link). torn-*.txt files
- * are evidence set aside on recovery, not part of the chain.
+ * are evidence set aside on recovery, not part of the chain. journal.gap entries (events the app
+ * could not write during an outage) are listed in `gaps`; an outage still going on (told by the
+ * running app in `options.openGap`) makes the result not OK.
  */
-export async function verifyJournal(dir: string): Promise<VerifyResult> {
+export async function verifyJournal(
+  dir: string,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let count = 0;
+  const gaps: AuditGap[] = [];
+  const open = options.openGap && options.openGap.count > 0 ? options.openGap : null;
+  // Only present when there are any, so a journal without gaps verifies as it always did.
+  const withGaps = (): { gaps?: AuditGap[] } => {
+    const all = open ? [...gaps, { ...open, recordedSeq: null }] : gaps;
+    return all.length > 0 ? { gaps: [...all] } : {};
+  };
+  let lastFile = '';
+  let lastLine = 0;
   for (const file of await listJournalFiles(dir)) {
     const content = await readFile(path.join(dir, file), 'utf8');
+    lastFile = file;
+    lastLine = 0;
     for (const raw of splitLines(content)) {
+      lastLine = raw.line;
       const fail = (seq: number | null, reason: string): VerifyResult => ({
         ok: false,
         seq,
         line: raw.line,
         file,
         reason,
+        ...withGaps(),
       });
       if (!raw.terminated) {
         return fail(
@@ -58,7 +83,23 @@ export async function verifyJournal(dir: string): Promise<VerifyResult> {
       prevHash = e.hash;
       expectedSeq++;
       count++;
+      const gap = gapOfEntry(e);
+      if (gap) gaps.push(gap);
     }
   }
-  return { ok: true, entries: count };
+  if (open) {
+    // The chain on disk is whole, but events happened that it does not hold: not OK.
+    return {
+      ok: false,
+      gap: true,
+      seq: expectedSeq,
+      line: lastLine + 1,
+      file: lastFile,
+      reason:
+        `${gapSentence(open)} They are missing from the journal after entry #${expectedSeq - 1}; ` +
+        'keys are held back until the journal can be written again.',
+      ...withGaps(),
+    };
+  }
+  return { ok: true, entries: count, ...withGaps() };
 }

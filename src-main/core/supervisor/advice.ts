@@ -68,6 +68,9 @@ export function skippedAdvice(name: string, dependency: string, depState: string
   if (depState === 'needs-key') {
     return `${name} was not started because ${dependency} needs a key. It starts once the key is entered.`;
   }
+  if (depState === 'held') {
+    return `${name} was not started because ${dependency} is held back: the audit journal cannot be written. It starts once it can (Retry).`;
+  }
   const verb =
     depState === 'stopped' ? 'was stopped' : depState === 'skipped' ? 'did not start' : 'failed';
   return `${name} was not started because ${dependency} ${verb}. Start ${dependency} first.`;

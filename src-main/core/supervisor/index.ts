@@ -2,7 +2,7 @@
 export { Supervisor } from './supervisor';
 export type { SupervisorOptions, StatusListener, OutputListener } from './supervisor';
 export { ServiceProcess } from './service-process';
-export { NeedsKeyError, needsKeyAdvice } from './needs-key';
+export { NeedsKeyError, needsKeyAdvice, KeysHeldError, heldAdvice } from './needs-key';
 export type { ServiceProcessOptions, StartOutcome, ExitRecord } from './service-process';
 export {
   reclaimOrphans,

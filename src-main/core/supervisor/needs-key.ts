@@ -24,3 +24,28 @@ export function needsKeyAdvice(name: string, keys: readonly string[]): string {
   const it = keys.length > 1 ? 'them' : 'it';
   return `${name} needs ${joinKeys(keys)}. Enter ${it} in the Keys view (or the dialog) to start it.`;
 }
+
+/** "Audit journal cannot be written: ENOSPC: the disk is full. Keys are held back until it can. …" */
+export function heldAdvice(reason: string, journalDir?: string): string {
+  const where = journalDir ? ` (${journalDir})` : '';
+  return (
+    `Audit journal cannot be written: ${reason}. Keys are held back until it can. ` +
+    `Free disk space or make the audit folder${where} writable, then press Retry.`
+  );
+}
+
+/**
+ * Thrown by a `prepareEnv` hook when the release of a key could not be made durable in the
+ * audit journal (fail closed). The supervisor parks the service in 'held' like 'needs-key':
+ * no spawn, no crash, no automatic retry, until it is started again (Retry).
+ */
+export class KeysHeldError extends Error {
+  constructor(
+    /** Plain words for the journal error, e.g. "ENOSPC: the disk is full". */
+    readonly reason: string,
+    journalDir?: string,
+  ) {
+    super(heldAdvice(reason, journalDir));
+    this.name = 'KeysHeldError';
+  }
+}

@@ -6,12 +6,12 @@ import { LineTail, type OutputStream } from './line-tail';
 import { reapChild, spawnChild, terminateChild, type ChildHandle } from './child-handle';
 import { checkPortFree, portInUseAdvice } from './port-check';
 import { describeReadinessTimeout, waitForReadiness } from './readiness';
-import { NeedsKeyError, needsKeyAdvice } from './needs-key';
+import { KeysHeldError, NeedsKeyError, needsKeyAdvice } from './needs-key';
 import { CrashHistory, backoffDelay, isCrashLoop, wantsRestart } from './restart-policy';
 
 /** Where a start request ended: ready, or the state that stopped it from getting there. */
 export type StartOutcome =
-  'ready' | 'failed' | 'crashed' | 'stopped' | 'not-installed' | 'needs-key';
+  'ready' | 'failed' | 'crashed' | 'stopped' | 'not-installed' | 'needs-key' | 'held';
 
 /** How the last child ended, and whether SIGKILL was needed to end it. */
 export interface ExitRecord extends ExitInfo {
@@ -47,6 +47,8 @@ export class ServiceProcess {
   private lastError: string | null = null;
   /** Keys prepareEnv reported missing; only shown while in 'needs-key'. */
   private neededKeys: string[] = [];
+  /** Why keys are held back (the journal error as advice); only shown while in 'held'. */
+  private heldReason: string | null = null;
   private nextRestartAt: number | null = null;
   private lastExitRecord: ExitRecord | null = null;
   private readonly tail: LineTail;
@@ -108,6 +110,7 @@ export class ServiceProcess {
       command: s.command === null ? null : [s.command, ...s.args],
       searched: [...s.searched],
       neededKeys: this.state === 'needs-key' ? [...this.neededKeys] : [],
+      heldReason: this.state === 'held' ? this.heldReason : null,
     };
   }
 
@@ -167,8 +170,8 @@ export class ServiceProcess {
 
   /** User stop: cancels a start or a pending restart; resolves when no process of it is left. */
   async stop(): Promise<void> {
-    if (this.state === 'needs-key') {
-      // Nothing runs: just stop waiting for the key.
+    if (this.state === 'needs-key' || this.state === 'held') {
+      // Nothing runs: just stop waiting for the key (or for the journal).
       this.attempt++;
       this.setState('stopped');
     } else if (this.state === 'backoff') {
@@ -231,6 +234,17 @@ export class ServiceProcess {
     this.settle('needs-key');
   }
 
+  /**
+   * prepareEnv could not make the key release durable in the audit journal: wait like
+   * needs-key (no spawn, no crash, no backoff, no automatic retry) until started again.
+   */
+  private hold(reason: string): void {
+    this.heldReason = reason;
+    this.lastError = reason;
+    this.setState('held');
+    this.settle('held');
+  }
+
   private track(work: Promise<void>): Promise<void> {
     const tracked = work.finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
@@ -265,6 +279,7 @@ export class ServiceProcess {
     } catch (err) {
       if (stale()) return;
       if (err instanceof NeedsKeyError) return this.needKey(err.keys);
+      if (err instanceof KeysHeldError) return this.hold(err.message);
       this.fail(`${spec.name} could not get its environment: ${String(err)}`);
       return;
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceSpec } from '../stack/types';
 import { stackStateOf, type ServiceStatus } from '../../../src-shared/model/service';
-import { NeedsKeyError } from './needs-key';
+import { heldAdvice, KeysHeldError, NeedsKeyError } from './needs-key';
 import { Supervisor } from './supervisor';
 import { readPidFile, pidFilePath } from './pid-file';
 import {
@@ -265,6 +265,7 @@ describe('Supervisor', () => {
           if (!spec.keys.some((k) => k.name === 'ANTHROPIC_API_KEY'))
             return Promise.resolve({ ...spec.env });
           if (key.value === null) return Promise.reject(new NeedsKeyError(['ANTHROPIC_API_KEY']));
+          if (key.journal !== null) return Promise.reject(new KeysHeldError(key.journal));
           return Promise.resolve({ ...spec.env, ANTHROPIC_API_KEY: key.value });
         },
       });
@@ -383,6 +384,67 @@ describe('Supervisor', () => {
       await keySup.stop('runner');
       expect(keySup.statuses().map((s) => s.state)).toEqual(['ready', 'stopped', 'stopped']);
       expect(st('runner').neededKeys).toEqual([]);
+    });
+
+    it('keys held back (journal unwritable): held like needs-key, only startWaiting brings it back', async () => {
+      key.value = 'sk-entered';
+      key.journal = 'ENOSPC: the disk is full';
+      keySup.setSpec({ services: stack(join(runDir, 'events.log'), true) });
+      const message = heldAdvice('ENOSPC: the disk is full');
+      await expect(keySup.startAll()).rejects.toThrow(message);
+      expect(st('runner')).toMatchObject({
+        state: 'held',
+        heldReason: message,
+        lastError: message,
+        pid: null,
+        restarts: 0,
+        nextRestartAt: null,
+        neededKeys: [],
+      });
+      expect(message).toMatch(
+        /^Audit journal cannot be written: ENOSPC: the disk is full\. Keys are held back until it can\./,
+      );
+      expect(st('server').state).toBe('stopped');
+      expect(st('addon').lastError).toContain('because runner is held back');
+      expect(stackStateOf(keySup.statuses())).toBe('degraded');
+      expect(t.pids.every((p) => !alive(p))).toBe(true);
+
+      // A key entered (startWaiting of needs-key only) does not touch it.
+      await keySup.startWaiting(['needs-key']);
+      expect(st('runner').state).toBe('held');
+      // Retry while still failing: rejects with the advice (critical), held again, nothing spawned.
+      await expect(keySup.startWaiting(['held'])).rejects.toThrow(message);
+      expect(st('runner').state).toBe('held');
+      expect(t.pids.every((p) => !alive(p))).toBe(true);
+
+      key.journal = null;
+      await keySup.startWaiting(['held']);
+      expect(keySup.statuses().map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+      expect(st('runner')).toMatchObject({ heldReason: null, lastError: null });
+      expect(st('runner').lastLines).toContain('KEY=sk-entered');
+    });
+
+    it('a crashed child whose restart is held waits, without backoff; Stop makes it stopped', async () => {
+      const counter = join(runDir, 'runs');
+      key.value = 'sk-first';
+      keySup.setSpec({
+        services: [
+          serviceSpec('runner', ['--counter', counter, '--crashes', '1', '--print', 'up'], {
+            keys: [{ name: 'ANTHROPIC_API_KEY', required: true }],
+            critical: false,
+            readiness: { kind: 'log', stream: 'stdout', pattern: '^up$', timeoutMs: 10_000 },
+            restart: { ...serviceSpec('x', []).restart, policy: 'on-failure', crashLoopCount: 5 },
+          }),
+        ],
+      });
+      await keySup.startAll();
+      key.journal = 'EPERM: operation not permitted';
+      await eventually(() => st('runner').state === 'held', 'held after the crash');
+      expect(st('runner')).toMatchObject({ pid: null, nextRestartAt: null });
+      expect(Number(await readFile(counter, 'utf8'))).toBe(1);
+      await keySup.stop('runner');
+      expect(st('runner')).toMatchObject({ state: 'stopped', heldReason: null });
+      expect(Number(await readFile(counter, 'utf8'))).toBe(1);
     });
 
     it('a restart after a crash goes to needs-key when the key was removed', async () => {

@@ -34,7 +34,10 @@ export type StatusListener = (statuses: ServiceStatus[]) => void;
 export type OutputListener = (name: string, stream: OutputStream, chunk: Buffer) => void;
 
 /** States in which a service counts as wanted up (restart brings these dependents back). */
-const ACTIVE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'needs-key'];
+const ACTIVE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'needs-key', 'held'];
+
+/** Waiting states: nothing runs and nothing is retried until startWaiting (key entered, Retry). */
+const waits = (s: string): boolean => s === 'needs-key' || s === 'held';
 
 /** States a skipped service is left in (markSkipped). */
 const DOWN: readonly ServiceState[] = ['stopped', 'failed', 'crashed'];
@@ -102,18 +105,20 @@ export class Supervisor {
   }
 
   /**
-   * Start again every service waiting in 'needs-key' (call it once a key was entered), then
+   * Start again every service waiting in 'needs-key' or 'held' (call it once a key was entered,
+   * or the audit journal can be written again; `states` narrows which), then
    * the services that were not started because of it, with their dependencies. Same outcome
    * rules as startAll; a service still missing its key goes back to 'needs-key'.
    */
-  startWaiting(): Promise<void> {
-    const waiting = new Set(this.order.filter((n) => this.get(n).currentState === 'needs-key'));
+  startWaiting(states: readonly ServiceState[] = ['needs-key', 'held']): Promise<void> {
+    const waiting = new Set(this.order.filter((n) => states.includes(this.get(n).currentState)));
     const wanted = new Set(waiting);
     for (const [dependent, root] of [...this.keySkipped]) {
-      if (!waiting.has(root) || !this.services.has(dependent)) {
+      const rootState = this.services.get(root)?.currentState;
+      if (rootState === undefined || !waits(rootState) || !this.services.has(dependent)) {
         // Stale: its key service is no longer waiting (started, stopped or removed).
         this.keySkipped.delete(dependent);
-      } else if (DOWN.includes(this.get(dependent).currentState)) {
+      } else if (waiting.has(root) && DOWN.includes(this.get(dependent).currentState)) {
         wanted.add(dependent);
       }
     }
@@ -150,7 +155,8 @@ export class Supervisor {
     /** The outcome of a dependency outside the group: what it is now, without starting it. */
     const outside = (name: string): StartOutcome => {
       const state = this.get(name).currentState;
-      if (state === 'ready' || state === 'not-installed' || state === 'needs-key') return state;
+      if (state === 'ready' || state === 'not-installed' || waits(state))
+        return state as StartOutcome;
       if (state === 'failed' || state === 'crashed') return state;
       return 'stopped';
     };
@@ -169,24 +175,23 @@ export class Supervisor {
           const reason = skippedAdvice(name, dep, depOutcome);
           service.markSkipped(reason);
           // The service whose missing key is behind this skip, if any (also transitively).
-          const root =
-            depOutcome === 'needs-key'
-              ? dep
-              : depOutcome === 'skipped'
-                ? this.keySkipped.get(dep)
-                : undefined;
+          const root = waits(depOutcome)
+            ? dep
+            : depOutcome === 'skipped'
+              ? this.keySkipped.get(dep)
+              : undefined;
           if (root !== undefined) this.keySkipped.set(name, root);
           else this.keySkipped.delete(name);
           if (spec.critical && depOutcome !== 'stopped') {
             // Blame the service that needs a key, so startWaiting can bring the rest back.
-            if (root !== undefined) abort(root, reason, 'needs-key');
+            if (root !== undefined) abort(root, reason, this.get(root).currentState);
             else abort(name, reason, 'failed');
           }
           return 'skipped';
         }
         if (criticalError !== null) {
           service.markSkipped(skippedAdvice(name, criticalName, criticalOutcome));
-          if (criticalOutcome === 'needs-key') this.keySkipped.set(name, criticalName);
+          if (waits(criticalOutcome)) this.keySkipped.set(name, criticalName);
           else this.keySkipped.delete(name);
           return 'skipped';
         }
@@ -204,9 +209,9 @@ export class Supervisor {
     await Promise.all(outcomes.values());
     if (criticalError !== null) {
       // A service waiting for its key has nothing to stop and keeps waiting.
-      const toStop = started.filter((n) => this.get(n).currentState !== 'needs-key');
+      const toStop = started.filter((n) => !waits(this.get(n).currentState));
       await this.stopNames(new Set(toStop));
-      if (criticalOutcome === 'needs-key' && epoch === this.epoch) {
+      if (waits(criticalOutcome) && epoch === this.epoch) {
         // startWaiting brings these back once the key is there.
         for (const n of toStop) {
           if (this.get(n).currentState === 'stopped') this.keySkipped.set(n, criticalName);
@@ -239,15 +244,15 @@ export class Supervisor {
       const reason = skippedAdvice(name, dep, outcome);
       for (const later of [...deps.slice(i + 1), name]) {
         this.get(later).markSkipped(skippedAdvice(later, dep, outcome));
-        if (outcome === 'needs-key') this.keySkipped.set(later, dep);
+        if (waits(outcome)) this.keySkipped.set(later, dep);
       }
-      if (outcome === 'needs-key') return;
+      if (waits(outcome)) return;
       const why = service.status().lastError;
       throw new Error(why ? `${reason} ${why}` : reason);
     }
     this.keySkipped.delete(name);
     const outcome = await target.start();
-    if (outcome === 'ready' || outcome === 'needs-key') return;
+    if (outcome === 'ready' || waits(outcome)) return;
     const spec = target.definition;
     if (outcome === 'not-installed') throw new Error(notInstalledAdvice(name, spec.searched));
     if (outcome === 'stopped' && target.status().lastError === null) {

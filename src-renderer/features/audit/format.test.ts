@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localTime, shortHash, verifyMessage } from './format';
+import { gapMessage, localTime, shortHash, verifyMessage } from './format';
 
 describe('verifyMessage', () => {
   it('reports an intact journal with the entry count', () => {
@@ -22,6 +22,41 @@ describe('verifyMessage', () => {
     expect(
       verifyMessage({ ok: false, seq: null, line: 9, file: 'audit.jsonl', reason: 'bad JSON' }),
     ).toBe('Journal damaged at an unreadable entry (audit.jsonl, line 9): bad JSON');
+  });
+
+  it('says "incomplete", not "damaged", while entries cannot be written', () => {
+    expect(
+      verifyMessage({
+        ok: false,
+        gap: true,
+        seq: 11,
+        line: 11,
+        file: 'audit-2026-11.jsonl',
+        reason: '2 entries could not be written between a and b (ENOSPC: the disk is full).',
+      }),
+    ).toBe(
+      'Journal incomplete: 2 entries could not be written between a and b (ENOSPC: the disk is full).',
+    );
+  });
+
+  it('lists recorded gaps after the OK count, with the entry that records each', () => {
+    const gap = {
+      count: 3,
+      firstAt: 'x',
+      lastAt: 'y',
+      reason: 'EPERM: operation not permitted',
+      recordedSeq: 42,
+    };
+    expect(verifyMessage({ ok: true, entries: 50, gaps: [gap] })).toBe(
+      'Journal intact: 50 entries verified, with a gap: 3 entries could not be written ' +
+        'between x and y (EPERM: operation not permitted), recorded as entry #42',
+    );
+    expect(
+      verifyMessage({ ok: true, entries: 50, gaps: [gap, { ...gap, count: 1, recordedSeq: 49 }] }),
+    ).toMatch(/with 2 gaps: .*; 1 entry could not be written .*recorded as entry #49$/);
+    expect(gapMessage({ ...gap, recordedSeq: null })).toMatch(
+      /not recorded yet: the journal still cannot be written$/,
+    );
   });
 
   it('treats seq 0 as a seq, not as unreadable', () => {

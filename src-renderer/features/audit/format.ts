@@ -1,4 +1,4 @@
-import type { VerifyResult } from '../../../src-shared/model/audit';
+import type { AuditGap, VerifyResult } from '../../../src-shared/model/audit';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -17,9 +17,25 @@ export function shortHash(hash: string): string {
   return hash.length > 20 ? `${hash.slice(0, 12)}…${hash.slice(-4)}` : hash;
 }
 
+/** "3 entries could not be written between … and … (ENOSPC: the disk is full), recorded as entry #42". */
+export function gapMessage(gap: AuditGap): string {
+  const what = gap.count === 1 ? '1 entry' : `${gap.count} entries`;
+  const told =
+    gap.recordedSeq === null
+      ? 'not recorded yet: the journal still cannot be written'
+      : `recorded as entry #${gap.recordedSeq}`;
+  return `${what} could not be written between ${localTime(gap.firstAt)} and ${localTime(gap.lastAt)} (${gap.reason}), ${told}`;
+}
+
 /** The sentence the verify result shows. */
 export function verifyMessage(result: VerifyResult): string {
-  if (result.ok) return `Journal intact: ${result.entries} entries verified`;
+  if (result.ok) {
+    const gaps = result.gaps ?? [];
+    const intact = `Journal intact: ${result.entries} entries verified`;
+    if (gaps.length === 0) return intact;
+    return `${intact}, with ${gaps.length === 1 ? 'a gap' : `${gaps.length} gaps`}: ${gaps.map(gapMessage).join('; ')}`;
+  }
+  if (result.gap) return `Journal incomplete: ${result.reason}`;
   const where = result.seq === null ? 'an unreadable entry' : `entry #${result.seq}`;
   return `Journal damaged at ${where} (${result.file}, line ${result.line}): ${result.reason}`;
 }

@@ -1,7 +1,10 @@
 import { useAudit } from '../../stores/audit';
 import { verifyMessage } from './format';
 
-/** The outcome of "Verify integrity": progress, OK (status) or the first bad entry (alert). */
+/**
+ * The outcome of "Verify integrity": progress, OK (status, with any recorded gaps), or the
+ * first bad entry or the entries that cannot be written now (alert).
+ */
 export function VerifyResultLine() {
   const verifying = useAudit((s) => s.verifying);
   const result = useAudit((s) => s.verify);
@@ -21,12 +24,26 @@ export function VerifyResultLine() {
     );
   }
   if (!result) return null;
+  // Intact but with recorded gaps (entries lost while the disk was full): say so, not in green.
+  const gaps = result.gaps?.length ?? 0;
   return result.ok ? (
-    <p className="audit-verify ok" role="status" data-field="verify-result" data-ok="true">
+    <p
+      className={gaps > 0 ? 'audit-verify gaps' : 'audit-verify ok'}
+      role="status"
+      data-field="verify-result"
+      data-ok="true"
+      data-gaps={gaps}
+    >
       {verifyMessage(result)}
     </p>
   ) : (
-    <p className="audit-verify damaged" role="alert" data-field="verify-result" data-ok="false">
+    <p
+      className="audit-verify damaged"
+      role="alert"
+      data-field="verify-result"
+      data-ok="false"
+      data-gaps={gaps}
+    >
       {verifyMessage(result)}
     </p>
   );

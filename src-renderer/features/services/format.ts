@@ -11,6 +11,7 @@ export const STATE_LABEL: Record<ServiceState, string> = {
   failed: 'Failed',
   'not-installed': 'Not installed',
   'needs-key': 'Needs key',
+  held: 'Keys held back',
 };
 
 /** Words for the stack header. */

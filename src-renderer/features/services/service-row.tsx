@@ -9,7 +9,8 @@ import { formatBytes, formatCpu, formatUptime } from '../../../src-shared/model/
 import { BINARY_SERVICES } from '../../../src-shared/model/settings';
 
 const canStart = (s: ServiceStatus) => ['stopped', 'crashed', 'failed'].includes(s.state);
-const canStop = (s: ServiceStatus) => ['starting', 'ready', 'backoff', 'crashed'].includes(s.state);
+const canStop = (s: ServiceStatus) =>
+  ['starting', 'ready', 'backoff', 'crashed', 'held'].includes(s.state);
 const canRestart = (s: ServiceStatus) =>
   ['ready', 'crashed', 'failed', 'backoff'].includes(s.state);
 
@@ -20,7 +21,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
   const usage = useServices((s) =>
     service.pid !== null ? s.usage?.services[service.name] : undefined,
   );
-  const { start, stop, restart } = useServices.getState();
+  const { start, stop, restart, retryAudit } = useServices.getState();
   const [expanded, setExpanded] = useState(false);
   const busy = pending !== undefined;
   const uptime = service.readyAt ?? service.startedAt;
@@ -28,6 +29,8 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
   const problem = service.lastError;
   const neededKeys = service.neededKeys ?? [];
   const needsKey = service.state === 'needs-key' && neededKeys.length > 0;
+  // Keys held back: the journal cannot record their release; Retry tries it again.
+  const held = service.state === 'held';
 
   return (
     <li className="service" data-service={service.name} aria-label={service.displayName}>
@@ -82,6 +85,17 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
               aria-label={`Enter key for ${service.displayName}`}
             >
               Enter key…
+            </button>
+          )}
+          {held && (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void retryAudit()}
+              disabled={busy}
+              aria-label={`Retry the audit journal for ${service.displayName}`}
+            >
+              Retry
             </button>
           )}
           <button
