@@ -2,8 +2,17 @@ import { execa, type ResultPromise } from 'execa';
 import type { ServiceSpec } from '../stack/types';
 import type { ExitInfo } from './advice';
 import type { OutputStream } from './line-tail';
+import {
+  DescendantTracker,
+  TAG_VARIABLE,
+  anyEscapeeAlive,
+  mergeEscapees,
+  newTag,
+  signalEscapees,
+  type Escapee,
+} from './descendants';
 import { removePidFile, writePidFile } from './pid-file';
-import { isGroupAlive, signalGroup, sleep, waitFor } from './process-group';
+import { isGroupAlive, processStartTicks, signalGroup, sleep, waitFor } from './process-group';
 
 /** One spawned child, leader of its own process group, and what we know about it. */
 export interface ChildHandle {
@@ -19,6 +28,8 @@ export interface ChildHandle {
   readiness: AbortController;
   /** The pid file write; awaited before the file is removed so the two never race. */
   pidFile: Promise<unknown>;
+  /** Its descendants, recorded while it runs, to reach those that leave its group at stop. */
+  descendants: DescendantTracker;
 }
 
 /** What spawnChild reports back to its owner. */
@@ -38,9 +49,12 @@ export async function spawnChild(
   env: Record<string, string>,
   hooks: ChildHooks,
 ): Promise<ChildHandle | { error: string }> {
+  // Descendants inherit the tag unless they clear their environment: the one mark that
+  // survives a double fork (see descendants.ts). It names processes; it is not a secret.
+  const tag = newTag();
   const proc = execa(spec.command, spec.args, {
     cwd: spec.cwd,
-    env,
+    env: { ...env, [TAG_VARIABLE]: tag },
     extendEnv: false, // exactly its own env, never the app's (which may hold secrets)
     detached: true, // own process group: stop and reclaim reach grandchildren too
     stdin: 'pipe',
@@ -66,7 +80,9 @@ export async function spawnChild(
     expected: false,
     readiness: new AbortController(),
     pidFile: Promise.resolve(),
+    descendants: new DescendantTracker({ pid: proc.pid, start: processStartTicks(proc.pid) }, tag),
   };
+  child.descendants.watch();
   const toBuffer = (chunk: Buffer | string): Buffer =>
     typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
   proc.stdout?.on('data', (chunk: Buffer) => hooks.onOutput('stdout', toBuffer(chunk)));
@@ -80,7 +96,7 @@ export async function spawnChild(
   });
   child.pidFile = writePidFile(
     hooks.runDir,
-    { pid: child.pid, name: spec.name, command: [spec.command, ...spec.args] },
+    { pid: child.pid, name: spec.name, command: [spec.command, ...spec.args], tag },
     hooks.now,
   ).catch(() => null);
   return child;
@@ -88,12 +104,17 @@ export async function spawnChild(
 
 /**
  * Apply the child's stop strategy, SIGKILL the group after the grace time, and wait until no
- * process of the group is left. Returns true when SIGKILL was needed for the child itself.
+ * process of the group is left. Descendants that left the group (setsid, double fork) get
+ * SIGTERM right after the group is asked to stop and SIGKILL at the same deadline. Returns true
+ * when SIGKILL was needed for the child itself.
  */
 export async function terminateChild(child: ChildHandle, runDir: string): Promise<boolean> {
   const stop = child.spec.stop;
   let forced = false;
+  let escaped: Escapee[] = [];
   if (!child.exit) {
+    // Scanned while the child is alive: after the stop its escaped helpers lose their parent.
+    escaped = await child.descendants.findEscaped();
     if (stop.kind === 'signal') {
       signalGroup(child.pid, stop.signal);
     } else {
@@ -104,19 +125,35 @@ export async function terminateChild(child: ChildHandle, runDir: string): Promis
         // The pipe is already closed; SIGKILL below still ends it.
       }
     }
-    await waitFor(() => child.exit !== null && !isGroupAlive(child.pid), stop.graceMs);
+    // A service that stops by message is not signalled, but what escaped it cannot hear it.
+    signalEscapees(escaped, stop.kind === 'signal' ? stop.signal : 'SIGTERM');
+    await waitFor(
+      () => child.exit !== null && !isGroupAlive(child.pid) && !anyEscapeeAlive(escaped),
+      stop.graceMs,
+    );
     forced = child.exit === null;
   }
-  await reapChild(child, runDir);
+  await reapChild(child, runDir, escaped);
   return forced;
 }
 
-/** SIGKILL whatever is left of the child's group (grandchildren too) and drop its pid file. */
-export async function reapChild(child: ChildHandle, runDir: string): Promise<void> {
+/**
+ * SIGKILL whatever is left of the child's group (grandchildren too) and of its descendants that
+ * left the group, then drop its pid file. `escaped`: those already found by a stop in progress.
+ */
+export async function reapChild(
+  child: ChildHandle,
+  runDir: string,
+  escaped: readonly Escapee[] = [],
+): Promise<void> {
+  // Searched again: helpers may have been started (or escaped) during the grace time.
+  const all = mergeEscapees(escaped, await child.descendants.findEscaped());
+  child.descendants.unwatch();
   // Only signal a group we know still exists: its number could be reused once it is empty.
   if (child.exit === null || isGroupAlive(child.pid)) signalGroup(child.pid, 'SIGKILL');
+  signalEscapees(all, 'SIGKILL');
   await Promise.race([child.exited, sleep(5_000)]);
-  await waitFor(() => !isGroupAlive(child.pid), 2_000);
+  await waitFor(() => !isGroupAlive(child.pid) && !anyEscapeeAlive(all), 2_000);
   await child.pidFile;
   await removePidFile(runDir, child.spec.name, child.pid).catch(() => undefined);
 }

@@ -1,15 +1,28 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { procStatFields as splitStat } from './resource-usage';
 
 const isLinux = process.platform === 'linux';
 
 /** Fields of /proc/<pid>/stat after the "(comm)" part, which may itself contain spaces. */
 function procStatFields(pid: number): string[] | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return splitStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
   }
+}
+
+/**
+ * Linux: the start time of a live (non-zombie) process in clock ticks since boot (field 22 of
+ * /proc/<pid>/stat), or null when it is gone, a zombie, or this is not Linux. Pid plus start
+ * time names one process: a recycled pid has a later start time.
+ */
+export function processStartTicks(pid: number): number | null {
+  if (!isLinux || !Number.isInteger(pid) || pid <= 0) return null;
+  const fields = procStatFields(pid);
+  if (fields === null || fields[0] === 'Z' || fields[0] === 'X') return null;
+  const ticks = Number(fields[22 - 3]);
+  return Number.isFinite(ticks) ? ticks : null;
 }
 
 /**

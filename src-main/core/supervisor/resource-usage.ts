@@ -104,17 +104,26 @@ function procConstants(): Promise<ProcConstants> {
   return systemConstants;
 }
 
+/**
+ * The fields of one /proc/<pid>/stat line after "(comm)", or null if it has no ")": [0] is the
+ * state (field 3 in man 5 proc), so field N is at index N - 3.
+ */
+export function procStatFields(line: string): string[] | null {
+  // "pid (comm) state ppid pgrp ...": comm may contain spaces and ')', so cut at the LAST ')'.
+  const close = line.lastIndexOf(')');
+  if (close < 0) return null;
+  return line
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
+}
+
 /** The fields we use from one /proc/<pid>/stat line, or null if it does not parse. */
 export function parseProcStat(
   line: string,
 ): { state: string; pgid: number; ticks: number; rssPages: number } | null {
-  // "pid (comm) state ppid pgrp ...": comm may contain spaces and ')', so cut at the LAST ')'.
-  const close = line.lastIndexOf(')');
-  if (close < 0) return null;
-  const f = line
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
+  const f = procStatFields(line);
+  if (!f) return null;
   // After ")": [0] state, [2] pgrp, [11] utime, [12] stime, [21] rss (man 5 proc fields 3..24).
   const state = f[0];
   const pgid = Number(f[2]);
@@ -157,6 +166,35 @@ async function readStat(path: string): Promise<string | null> {
 const PROC_CONCURRENCY = 16;
 
 /**
+ * Reads `<procRoot>/<pid>/stat` of every process once, at most PROC_CONCURRENCY at a time, and
+ * hands each line that could be read to `visit`. Pids that vanish mid-scan are skipped; rejects
+ * with a descriptive Error only when `procRoot` itself cannot be listed.
+ */
+export async function forEachProcStat(
+  procRoot: string,
+  visit: (pid: number, statLine: string) => void,
+): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(procRoot);
+  } catch (err) {
+    throw new Error(`Cannot list processes in ${procRoot}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const pids = entries.filter((e) => /^\d+$/.test(e));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pids.length) {
+      const entry = pids[next++]!;
+      const text = await readStat(join(procRoot, entry, 'stat'));
+      if (text !== null) visit(Number(entry), text);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROC_CONCURRENCY, pids.length) }, worker));
+}
+
+/**
  * Linux reader: scans the numeric entries of `procRoot` and reads each `<pid>/stat` once per
  * sample. CPU = utime + stime (clock ticks), RSS = rss (pages). Zombies are not counted.
  * `constants` defaults to `getconf CLK_TCK` / `getconf PAGESIZE`, asked once.
@@ -174,27 +212,12 @@ export function procGroupReader(
     const ticksPerSecond = constants?.ticksPerSecond ?? system?.ticksPerSecond ?? 100;
     const pageSize = constants?.pageSize ?? system?.pageSize ?? 4096;
 
-    let entries: string[];
-    try {
-      entries = await readdir(procRoot);
-    } catch (err) {
-      throw new Error(`Cannot list processes in ${procRoot}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    const pids = entries.filter((e) => /^\d+$/.test(e));
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < pids.length) {
-        const entry = pids[next++]!;
-        const text = await readStat(join(procRoot, entry, 'stat'));
-        const stat = text === null ? null : parseProcStat(text);
-        if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
-        const cpuMs = (stat.ticks * 1000) / ticksPerSecond;
-        add(out, wanted, Number(entry), stat.pgid, cpuMs, stat.rssPages * pageSize);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PROC_CONCURRENCY, pids.length) }, worker));
+    await forEachProcStat(procRoot, (pid, text) => {
+      const stat = parseProcStat(text);
+      if (!stat || stat.state === 'Z' || stat.state === 'X') return;
+      const cpuMs = (stat.ticks * 1000) / ticksPerSecond;
+      add(out, wanted, pid, stat.pgid, cpuMs, stat.rssPages * pageSize);
+    });
     return out;
   };
 }

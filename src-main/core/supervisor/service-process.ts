@@ -327,6 +327,7 @@ export class ServiceProcess {
     ]);
     if (stale() || this.child !== child || child.exit || child.expected) return;
     if (result === 'ready') {
+      child.descendants.scanSoon(); // helpers are usually up by now: record them while alive
       this.readyAt = this.opts.now();
       this.setState('ready');
       this.settle('ready');

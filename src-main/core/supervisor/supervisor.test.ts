@@ -249,15 +249,18 @@ describe('Supervisor', () => {
     await sup2.startAll();
     await eventually(() => seen.join('').includes(']'), 'env printed');
     await sup2.dispose();
-    expect(JSON.parse(seen.join('').trim())).toEqual(['INJECTED', 'OWN']);
+    // Plus the spawn's tag, by which stop finds helpers that left the group (descendants.ts).
+    expect(JSON.parse(seen.join('').trim())).toEqual(['INJECTED', 'OWN', 'STIGMER_LOCAL_TAG']);
   });
 
   describe('needs key', () => {
-    const key: { value: string | null } = { value: null };
+    /** The key's value, and why the journal cannot be written (null: it can). */
+    const key: { value: string | null; journal: string | null } = { value: null, journal: null };
     let keySup: Supervisor;
 
     beforeEach(() => {
       key.value = null;
+      key.journal = null;
       // Only services that list ANTHROPIC_API_KEY in `keys` need it.
       keySup = new Supervisor({
         runDir,
