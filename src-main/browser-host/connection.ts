@@ -24,6 +24,7 @@ export interface ConnectionLimits {
 }
 
 const MB = 1024 * 1024;
+const CLOSE_GRACE_MS = 5000;
 const mb = (bytes: number): string => `${Math.round(bytes / MB)} MB`;
 
 /** What a connection needs from its host. */
@@ -99,6 +100,10 @@ export class Connection {
     this.closing = true;
     this.queue.close();
     this.waiting = [];
+    // Read again so the client's close frame is seen, and do not wait ws's 30 s for a client
+    // that never reads: what it has not taken in 5 s is dropped with the socket.
+    if (this.ws.isPaused) this.ws.resume();
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
     try {
       this.ws.close(code, reason);
     } catch {

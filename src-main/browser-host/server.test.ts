@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createAppCore } from '../core/app-core';
 import type { AppCore } from '../core/app-core-types';
+import { goodHeaders, rawUpgrade, textFrame } from './raw-ws-client';
 import { startBrowserHost, type BrowserHost } from './server';
+import { startTestHost } from './test-host';
 
 let dir: string;
 let core: AppCore;
 let host: BrowserHost;
+const logged: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'stigmer-host-'));
@@ -30,7 +33,7 @@ beforeAll(async () => {
     nodeEnv: {},
     homeDir: dir,
   });
-  host = await startBrowserHost({ core, rendererDir, port: 0 });
+  host = await startBrowserHost({ core, rendererDir, port: 0, log: (line) => logged.push(line) });
 });
 
 afterAll(async () => {
@@ -120,5 +123,56 @@ describe('browser host', () => {
       error: { code: 'not-found' },
     });
     ws!.close();
+  });
+
+  it('answers a path that does not decode with 400, not a crash', async () => {
+    expect((await fetch(`${base()}/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${base()}/`)).status).toBe(200);
+  });
+
+  it('logs refused upgrades rate-limited, naming what was wrong and never the token sent', async () => {
+    const before = host.stats().refusals.forbidden ?? 0;
+    const canary = 'canary-token-value-0123456789';
+    for (let i = 0; i < 40; i++) {
+      const conn = await rawUpgrade(host.port, `/ipc?token=${canary}`, goodHeaders(host.port));
+      expect(conn.status).toBe('403');
+      conn.socket.destroy();
+    }
+    expect(host.stats().refusals.forbidden).toBe(before + 40);
+    const lines = logged.filter((l) => l.includes('refused (forbidden)'));
+    expect(lines.length).toBeLessThanOrEqual(20);
+    expect(lines.at(-1)).toMatch(
+      /^\[browser-host\] refused \(forbidden\): peer port \d+: missing or wrong token$/,
+    );
+    expect(logged.join('\n')).not.toContain(canary);
+    expect(logged.join('\n')).not.toContain(host.token);
+  });
+});
+
+describe('browser host limits', () => {
+  it('refuses a window over maxSockets (503) and closes a client whose waiting requests pass the cap', async () => {
+    const t = await startTestHost({ maxSockets: 2, maxInFlight: 1, maxWaitingBytes: 1000 });
+    try {
+      const path = `/ipc?token=${t.host.token}`;
+      const a = await rawUpgrade(t.host.port, path, goodHeaders(t.host.port));
+      const b = await rawUpgrade(t.host.port, path, goodHeaders(t.host.port));
+      const c = await rawUpgrade(t.host.port, path, goodHeaders(t.host.port));
+      expect([a.status, b.status, c.status]).toEqual(['101', '101', '503']);
+      // 50 requests in one write: one runs, the rest wait, and 1,000 bytes of them is the cap.
+      const frames = Array.from({ length: 50 }, (_, i) =>
+        textFrame(JSON.stringify({ id: i, channel: 'stack:snapshot' })),
+      );
+      a.socket.write(Buffer.concat(frames));
+      await a.until(() => a.closeCode !== null);
+      expect(a.closeCode).toBe(1008);
+      expect(a.closeReason).toMatch(/requests waiting; reload the window/);
+      // The other window is unaffected.
+      b.socket.write(textFrame('{"id":1,"channel":"app:info"}'));
+      await b.until(() => b.texts.length > 0);
+      expect(JSON.parse(b.texts[0]!)).toMatchObject({ id: 1, result: { ok: true } });
+      for (const conn of [a, b, c]) conn.socket.destroy();
+    } finally {
+      await t.stop();
+    }
   });
 });
