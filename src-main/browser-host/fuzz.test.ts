@@ -17,6 +17,8 @@ let t: TestHost;
 const crashes: unknown[] = [];
 const onCrash = (error: unknown): void => void crashes.push(error);
 let cases = 0;
+/** Room for a batch on a loaded 2-core machine (each takes 1-7 s alone). */
+const BATCH_TIMEOUT = 60_000;
 
 beforeAll(async () => {
   process.on('uncaughtException', onCrash);
@@ -57,37 +59,43 @@ async function inParallel(count: number, width: number, run: (i: number) => Prom
 }
 
 describe(`browser host fuzz (seed ${SEED})`, () => {
-  it('survives upgrades that are reset before, during and after the answer', async () => {
-    const port = t.host.port;
-    await inParallel(400, 8, async (i) => {
-      cases++;
-      const variant = i % 5;
-      const token = variant === 3 ? t.host.token : 'wrong-token';
-      const headers =
-        variant === 4 ? { ...goodHeaders(port), Origin: 'http://evil.example' } : goodHeaders(port);
-      if (variant <= 1) {
-        // Reset right after (0) or halfway through (1) the request, before any answer.
-        const socket = connect(port, '127.0.0.1');
-        socket.on('error', () => undefined);
-        await new Promise((resolve) => socket.once('connect', resolve));
-        const request = `GET ${ipcPath(token)} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`;
-        socket.write(
-          variant === 0 ? request : request.slice(0, Math.floor(rand() * request.length)),
-        );
-        socket.resetAndDestroy();
-        await new Promise((resolve) => socket.once('close', resolve));
-        return;
-      }
-      const conn = await rawUpgrade(port, ipcPath(token), headers);
-      expect(conn.status).toBe(variant === 3 ? '101' : '403');
-      if (variant === 3 && rand() < 0.5)
-        conn.socket.write(textFrame('{"id":1,"channel":"app:info"}'));
-      conn.socket.resetAndDestroy();
-      await conn.ended;
-    });
-    await assertAlive();
-    expect(t.host.stats().refusals.forbidden).toBeGreaterThan(0);
-  });
+  it(
+    'survives upgrades that are reset before, during and after the answer',
+    async () => {
+      const port = t.host.port;
+      await inParallel(400, 8, async (i) => {
+        cases++;
+        const variant = i % 5;
+        const token = variant === 3 ? t.host.token : 'wrong-token';
+        const headers =
+          variant === 4
+            ? { ...goodHeaders(port), Origin: 'http://evil.example' }
+            : goodHeaders(port);
+        if (variant <= 1) {
+          // Reset right after (0) or halfway through (1) the request, before any answer.
+          const socket = connect(port, '127.0.0.1');
+          socket.on('error', () => undefined);
+          await new Promise((resolve) => socket.once('connect', resolve));
+          const request = `GET ${ipcPath(token)} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`;
+          socket.write(
+            variant === 0 ? request : request.slice(0, Math.floor(rand() * request.length)),
+          );
+          socket.resetAndDestroy();
+          await new Promise((resolve) => socket.once('close', resolve));
+          return;
+        }
+        const conn = await rawUpgrade(port, ipcPath(token), headers);
+        expect(conn.status).toBe(variant === 3 ? '101' : '403');
+        if (variant === 3 && rand() < 0.5)
+          conn.socket.write(textFrame('{"id":1,"channel":"app:info"}'));
+        conn.socket.resetAndDestroy();
+        await conn.ended;
+      });
+      await assertAlive();
+      expect(t.host.stats().refusals.forbidden).toBeGreaterThan(0);
+    },
+    BATCH_TIMEOUT,
+  );
 
   const violations: [string, () => Buffer, number][] = [
     [
@@ -187,86 +195,98 @@ describe(`browser host fuzz (seed ${SEED})`, () => {
     await assertAlive();
   });
 
-  it('survives thousands of random frames, with every connection ending', async () => {
-    await inParallel(160, 4, async () => {
-      const conn = await authed();
-      const count = 1 + Math.floor(rand() * 25);
-      for (let i = 0; i < count; i++) {
-        cases++;
-        conn.socket.write(fuzzFrame(rand));
-      }
-      conn.socket.write(textFrame('{"id":1,"channel":"app:info"}'));
-      if (rand() < 0.2) conn.socket.resetAndDestroy();
-      else conn.socket.end();
-      await conn.ended;
-    });
-    await assertAlive();
-  });
-
-  it('gives every random JSON message an answer or a closed socket', async () => {
-    let nextId = 1;
-    await inParallel(120, 4, async () => {
-      const conn = await authed();
-      const messages: FuzzMessage[] = [];
-      const count = 5 + Math.floor(rand() * 25);
-      for (let i = 0; i < count; i++) messages.push(fuzzMessage(rand, nextId++));
-      // A message that is not a request closes the socket, so at most one, last.
-      const requests = messages.filter((m) => m.id !== null);
-      const terminal = messages.find((m) => m.id === null);
-      for (const m of [...requests, ...(terminal ? [terminal] : [])]) conn.socket.write(m.frame);
-      cases += requests.length + (terminal ? 1 : 0);
-      const answered = () => conn.texts.length >= requests.length;
-      await conn.until(() => conn.closeCode !== null || (!terminal && answered()));
-      const replies = new Map<number, { ok: boolean; error?: { message: string } }>();
-      for (const text of conn.texts) {
-        const msg = JSON.parse(text) as {
-          id: number;
-          result: { ok: boolean; error?: { message: string } };
-        };
-        replies.set(msg.id, msg.result);
-      }
-      for (const m of requests) {
-        const result = replies.get(m.id!);
-        if (!result) {
-          // No answer is only allowed when the socket was closed with a reason.
-          expect([1007, 1003, 1008, 1009]).toContain(conn.closeCode);
-          continue;
+  it(
+    'survives thousands of random frames, with every connection ending',
+    async () => {
+      await inParallel(160, 4, async () => {
+        const conn = await authed();
+        const count = 1 + Math.floor(rand() * 25);
+        for (let i = 0; i < count; i++) {
+          cases++;
+          conn.socket.write(fuzzFrame(rand));
         }
-        if (!m.mayPass) expect(result.ok).toBe(false);
-        if (!result.ok) expect(result.error!.message.length).toBeLessThan(2000);
-      }
-      if (terminal && conn.closeCode !== null)
-        expect([1003, 1007, 1008, 1009]).toContain(conn.closeCode);
-      conn.socket.destroy();
-    });
-    await assertAlive();
-  });
+        conn.socket.write(textFrame('{"id":1,"channel":"app:info"}'));
+        if (rand() < 0.2) conn.socket.resetAndDestroy();
+        else conn.socket.end();
+        await conn.ended;
+      });
+      await assertAlive();
+    },
+    BATCH_TIMEOUT,
+  );
 
-  it('survives raw bytes and malformed handshakes on the HTTP port', async () => {
-    const port = t.host.port;
-    await inParallel(300, 8, async (i) => {
-      cases++;
-      if (i % 3 === 0) {
-        // A handshake with a good token but a broken key or version: a plain 400.
-        const conn = await rawUpgrade(port, ipcPath(t.host.token), {
-          ...goodHeaders(port),
-          'Sec-WebSocket-Key': i % 2 ? 'short' : '',
-        });
-        expect(conn.status).toBe('400');
+  it(
+    'gives every random JSON message an answer or a closed socket',
+    async () => {
+      let nextId = 1;
+      await inParallel(120, 4, async () => {
+        const conn = await authed();
+        const messages: FuzzMessage[] = [];
+        const count = 5 + Math.floor(rand() * 25);
+        for (let i = 0; i < count; i++) messages.push(fuzzMessage(rand, nextId++));
+        // A message that is not a request closes the socket, so at most one, last.
+        const requests = messages.filter((m) => m.id !== null);
+        const terminal = messages.find((m) => m.id === null);
+        for (const m of [...requests, ...(terminal ? [terminal] : [])]) conn.socket.write(m.frame);
+        cases += requests.length + (terminal ? 1 : 0);
+        const answered = () => conn.texts.length >= requests.length;
+        await conn.until(() => conn.closeCode !== null || (!terminal && answered()));
+        const replies = new Map<number, { ok: boolean; error?: { message: string } }>();
+        for (const text of conn.texts) {
+          const msg = JSON.parse(text) as {
+            id: number;
+            result: { ok: boolean; error?: { message: string } };
+          };
+          replies.set(msg.id, msg.result);
+        }
+        for (const m of requests) {
+          const result = replies.get(m.id!);
+          if (!result) {
+            // No answer is only allowed when the socket was closed with a reason.
+            expect([1007, 1003, 1008, 1009]).toContain(conn.closeCode);
+            continue;
+          }
+          if (!m.mayPass) expect(result.ok).toBe(false);
+          if (!result.ok) expect(result.error!.message.length).toBeLessThan(2000);
+        }
+        if (terminal && conn.closeCode !== null)
+          expect([1003, 1007, 1008, 1009]).toContain(conn.closeCode);
         conn.socket.destroy();
-        return;
-      }
-      const socket = connect(port, '127.0.0.1');
-      socket.on('error', () => undefined);
-      socket.resume(); // read the answer, so the end of the connection is seen
-      const closed = new Promise((resolve) => socket.once('close', resolve));
-      socket.write(randomBytes(1 + Math.floor(rand() * 2000)));
-      if (rand() < 0.5) socket.resetAndDestroy();
-      else socket.end();
-      await closed;
-    });
-    await assertAlive();
-    // The refusal log stayed bounded however many requests were refused.
-    expect(t.logged.length).toBeLessThan(200);
-  });
+      });
+      await assertAlive();
+    },
+    BATCH_TIMEOUT,
+  );
+
+  it(
+    'survives raw bytes and malformed handshakes on the HTTP port',
+    async () => {
+      const port = t.host.port;
+      await inParallel(300, 8, async (i) => {
+        cases++;
+        if (i % 3 === 0) {
+          // A handshake with a good token but a broken key or version: a plain 400.
+          const conn = await rawUpgrade(port, ipcPath(t.host.token), {
+            ...goodHeaders(port),
+            'Sec-WebSocket-Key': i % 2 ? 'short' : '',
+          });
+          expect(conn.status).toBe('400');
+          conn.socket.destroy();
+          return;
+        }
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.resume(); // read the answer, so the end of the connection is seen
+        const closed = new Promise((resolve) => socket.once('close', resolve));
+        socket.write(randomBytes(1 + Math.floor(rand() * 2000)));
+        if (rand() < 0.5) socket.resetAndDestroy();
+        else socket.end();
+        await closed;
+      });
+      await assertAlive();
+      // The refusal log stayed bounded however many requests were refused.
+      expect(t.logged.length).toBeLessThan(200);
+    },
+    BATCH_TIMEOUT,
+  );
 });
