@@ -61,49 +61,55 @@ async function pidsHolding(needle: string): Promise<number[]> {
   return pids;
 }
 
+/** A running core with the key set and the whole stack ready; the runner holds the canary. */
+async function readyStack() {
+  dir = await mkdtemp(join(tmpdir(), 'stigmer-failclosed-'));
+  await writeFile(join(dir, 'stack.yaml'), stack(await freePort()));
+  core = await createAppCore({
+    userDataDir: dir,
+    logDir: join(dir, 'logs'),
+    env: { PATH: process.env.PATH },
+    host: 'browser',
+    version: 'test',
+    nodeExecutable: process.execPath,
+    nodeEnv: {},
+    homeDir: dir,
+    keychain: new SessionOnlyStore('No keychain in this test.'),
+    usageIntervalMs: 0,
+  });
+  const live = core;
+  const events: string[] = [];
+  live.onEvent((channel, payload) => events.push(JSON.stringify({ channel, payload })));
+  const router = createRouter(live.handlers, { isTrustedSender: () => true });
+  const sender = { url: 't' };
+  const call = (channel: string, args?: unknown) =>
+    router.handle(channel as never, args as never, sender) as Promise<
+      { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }
+    >;
+  const runner = () => live.snapshot().services.find((s) => s.name === 'agent-runner')!;
+
+  const canary = canaryKey('failclosed');
+  expect(
+    await call('secrets:set', {
+      name: 'ANTHROPIC_API_KEY',
+      value: canary,
+      remember: false,
+      requireTouchId: false,
+    }),
+  ).toMatchObject({ ok: true });
+  expect(await call('stack:start')).toMatchObject({ ok: true });
+  expect(runner().state).toBe('ready');
+  const firstPid = runner().pid!;
+  // Positive control: the key is where it belongs, and the scan can see it.
+  expect(await pidsHolding(canary)).toEqual([firstPid]);
+  return { live, events, call, runner, canary, firstPid };
+}
+
 describe('fail closed: no key leaves without a durable record', () => {
   it.skipIf(immutable !== null || process.platform !== 'linux')(
     `a crashed runner restarting while the journal is unwritable is held, with Retry${immutable ? ` (skipped: ${immutable})` : ''}`,
     async () => {
-      dir = await mkdtemp(join(tmpdir(), 'stigmer-failclosed-'));
-      await writeFile(join(dir, 'stack.yaml'), stack(await freePort()));
-      core = await createAppCore({
-        userDataDir: dir,
-        logDir: join(dir, 'logs'),
-        env: { PATH: process.env.PATH },
-        host: 'browser',
-        version: 'test',
-        nodeExecutable: process.execPath,
-        nodeEnv: {},
-        homeDir: dir,
-        keychain: new SessionOnlyStore('No keychain in this test.'),
-        usageIntervalMs: 0,
-      });
-      const live = core;
-      const events: string[] = [];
-      live.onEvent((channel, payload) => events.push(JSON.stringify({ channel, payload })));
-      const router = createRouter(live.handlers, { isTrustedSender: () => true });
-      const sender = { url: 't' };
-      const call = (channel: string, args?: unknown) =>
-        router.handle(channel as never, args as never, sender) as Promise<
-          { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }
-        >;
-      const runner = () => live.snapshot().services.find((s) => s.name === 'agent-runner')!;
-
-      const canary = canaryKey('failclosed');
-      expect(
-        await call('secrets:set', {
-          name: 'ANTHROPIC_API_KEY',
-          value: canary,
-          remember: false,
-          requireTouchId: false,
-        }),
-      ).toMatchObject({ ok: true });
-      expect(await call('stack:start')).toMatchObject({ ok: true });
-      expect(runner().state).toBe('ready');
-      const firstPid = runner().pid!;
-      // Positive control: the key is where it belongs, and the scan can see it.
-      expect(await pidsHolding(canary)).toEqual([firstPid]);
+      const { live, events, call, runner, canary, firstPid } = await readyStack();
 
       // The disk says no: the journal's file and folder become immutable (EPERM on write).
       const lock = await makeImmutable(join(dir, 'audit'));
@@ -185,6 +191,36 @@ describe('fail closed: no key leaves without a durable record', () => {
       core = undefined;
       expect(events.join('\n')).not.toContain(canary);
       expect(await filesContaining(dir, canary)).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.skipIf(immutable !== null || process.platform !== 'linux')(
+    `without Retry: the first entry written once the disk allows it records the gap and starts the held runner${immutable ? ` (skipped: ${immutable})` : ''}`,
+    async () => {
+      const { call, runner, canary, firstPid } = await readyStack();
+      const lock = await makeImmutable(join(dir, 'audit'));
+      unlock = lock.restore;
+      process.kill(firstPid, 'SIGKILL');
+      await expect.poll(() => runner().state, { timeout: 15_000 }).toBe('held');
+      expect(await pidsHolding(canary)).toEqual([]);
+
+      await lock.restore();
+      unlock = null;
+      // Any action that is journalled finds the journal writable again (here: a start request
+      // for the server, which is already running).
+      expect(await call('services:start', { name: 'stigmer-server' })).toMatchObject({ ok: true });
+      await expect.poll(() => runner().state, { timeout: 15_000 }).toBe('ready');
+      expect(await pidsHolding(canary)).toEqual([runner().pid]);
+      const list = (await call('audit:list', { limit: 1000 })) as {
+        value: { entries: AuditEntry[] };
+      };
+      const types = [...list.value.entries].reverse().map((e) => e.type);
+      const gapAt = types.indexOf('journal.gap');
+      expect(gapAt).toBeGreaterThan(0);
+      expect(types[gapAt + 1]).toBe('service.start-requested');
+      expect(types.slice(gapAt)).toContain('key.delivered');
+      expect(await call('audit:verify')).toMatchObject({ ok: true, value: { ok: true } });
     },
     60_000,
   );

@@ -175,8 +175,11 @@ describe('AuditRecorder when the journal cannot be written', () => {
       const recorder = new AuditRecorder(journal, () => {});
       await recorder.record({ type: 'app.started', actor: 'system' });
       const lock = await makeImmutable(dir);
-      await recorder.record({ type: 'key.released', actor: 'system', key: 'K' });
-      await lock.restore();
+      try {
+        await recorder.record({ type: 'key.released', actor: 'system', key: 'K' });
+      } finally {
+        await lock.restore();
+      }
       expect(recorder.openGap()?.count).toBe(1);
       expect(await recorder.probe('tray')).toEqual({ ok: true });
       expect(await recorder.probe('tray')).toEqual({ ok: true });
