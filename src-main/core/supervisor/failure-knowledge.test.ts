@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -92,12 +92,20 @@ const EXPECTED: Record<string, Expected> = {
   'api-openai-429-quota': { kind: 'quota-exceeded', permanent: true, says: ['OpenAI', 'quota'] },
   'api-anthropic-429': { kind: 'rate-limited', permanent: false, says: ['Anthropic', '429'] },
   'api-anthropic-529': { kind: 'overloaded', permanent: false, says: ['Anthropic', '529'] },
+  'workflow-bundle-no-sourcemap': {
+    kind: 'broken-package',
+    permanent: true,
+    says: ['reached Temporal', 'source map'],
+  },
 };
+
+/** Captures of runs that did not fail: nothing may be "explained" in them. */
+const HEALTHY = ['worker-ready-sigterm'];
 
 describe('explainFailure on output captured from the real runner and SDKs', () => {
   it('has an expectation for every captured fixture (a new capture cannot go untested)', () => {
-    const dirs = readdirSync(FIXTURES).sort();
-    expect(dirs).toEqual(Object.keys(EXPECTED).sort());
+    const dirs = readdirSync(FIXTURES).filter((d) => statSync(join(FIXTURES, d)).isDirectory());
+    expect(dirs.sort()).toEqual([...Object.keys(EXPECTED), ...HEALTHY].sort());
   });
 
   for (const [name, want] of Object.entries(EXPECTED)) {
@@ -156,6 +164,16 @@ describe('explainFailure on output that explains nothing', () => {
       explainFailure({ lines: startup, exitCode: 1, signal: null, service: 'agent-runner' }),
     ).toBeNull();
   });
+
+  it.each(HEALTHY)(
+    'returns null for the healthy run %s (ready, then a clean SIGTERM stop)',
+    (name) => {
+      expect(load(name).lines.some((l) => l.includes('Worker ready, polling for tasks'))).toBe(
+        true,
+      );
+      expect(explain(name)).toBeNull();
+    },
+  );
 
   it('returns null for no output at all', () => {
     expect(

@@ -13,6 +13,7 @@ export type FailureKind =
   | 'overloaded'
   | 'node-too-old'
   | 'module-not-found'
+  | 'broken-package'
   | 'permission-denied'
   | 'port-in-use';
 
@@ -191,6 +192,22 @@ const moduleNotFound: Rule = (line, input) => {
   };
 };
 
+const brokenPackage: Rule = (line, input) => {
+  // @stigmer/runner-slim@3.8.0 ships workflow-bundle.js without the inline source map that the
+  // Temporal worker requires of a prebuilt bundle (see failure-fixtures/README.md).
+  if (!/Can't extract inlined source map from the provided Workflow Bundle/.test(line)) return null;
+  return {
+    kind: 'broken-package',
+    reason:
+      `${input.service} reached Temporal but could not start its worker: the workflow bundle in its ` +
+      'package has no inline source map, which the Temporal worker requires. This install cannot work as it is.',
+    fix:
+      'Install another version of @stigmer/runner-slim, or set STIGMER_WORKFLOW_BUNDLE for this ' +
+      'service to a workflow bundle that ends with an inline source map.',
+    permanent: true,
+  };
+};
+
 const permissionDenied: Rule = (line, input) => {
   const listen = /listen EACCES:? (?:permission denied )?(\S+)/.exec(line);
   if (listen) {
@@ -242,6 +259,7 @@ const RULES: readonly Rule[] = [
   nodeTooOld,
   permissionDenied,
   moduleNotFound,
+  brokenPackage,
   portInUse,
   temporalUnreachable,
   quotaExceeded,
