@@ -221,6 +221,7 @@ const summary = {
   canariesWatched: ctx.canary.needles.length,
   hostsLaunched: ctx.hosts.length,
   without,
+  hostDir,
   violation,
   node: process.version,
   commit: gitHead(),
