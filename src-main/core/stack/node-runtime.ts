@@ -124,7 +124,10 @@ function probeVersion(
 
 const defaultCache = new NodeVersionCache();
 
-/** Resolves a Node for `range` in the documented order; see docs/stack-file.md. */
+/**
+ * Resolves a Node for `range`: Settings → Programs → Node, STIGMER_NODE, the app's own Node, the
+ * first `node` on PATH, then the install places (highest fitting version). Never throws.
+ */
 export async function resolveNode(opts: ResolveNodeOptions): Promise<NodeResolution> {
   const cache = opts.cache ?? defaultCache;
   const searched: NodeSearched[] = [];
