@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventChannel, EventPayload } from '../../src-shared/ipc/contract';
 import { UserError } from '../../src-shared/model/errors';
@@ -18,6 +17,7 @@ import { StackLoader } from './stack';
 import { Supervisor, defaultGroupReader, heldAdvice } from './supervisor';
 import { startUsageReports } from './usage-reports';
 import { logMarkerFor } from './log-markers';
+import { ensurePrivateDir } from './private-files';
 
 export type { AppCore, AppCoreOptions } from './app-core-types';
 
@@ -27,8 +27,14 @@ export type { AppCore, AppCoreOptions } from './app-core-types';
  */
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const runDir = join(options.userDataDir, 'run');
-  await mkdir(runDir, { recursive: true });
-  await mkdir(options.logDir, { recursive: true });
+  // What the app keeps is the user's alone: folders 0700, files 0600 (also ones an older version left).
+  const privateDirs = [
+    options.userDataDir,
+    runDir,
+    options.logDir,
+    join(options.userDataDir, 'audit'),
+  ];
+  for (const dir of privateDirs) await ensurePrivateDir(dir);
 
   const settings = new SettingsStore(options.userDataDir);
   const initialSettings = await settings.load();
@@ -52,8 +58,14 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // Every byte a child prints goes to its rotating log file (and the log viewer), redacted.
   const logs = new LogPipeline({
     logDir: options.logDir,
-    onFileError: (service, error) =>
-      console.error(`[logs] ${service}: could not write its log file: ${error.message}`),
+    onFileError: (service, error, lost) =>
+      console.error(
+        `[logs] ${service}: could not write its log file: ${error.message}; ${lost.lines} lines were not written`,
+      ),
+    onFileRecovered: (service, gap) =>
+      console.error(
+        `[logs] ${service}: log file writable again; ${gap.lines} lines (${gap.bytes} bytes) were not written (${gap.reason})`,
+      ),
   });
   const recorder = new AuditRecorder(
     journal,

@@ -23,8 +23,11 @@ const noModes = (): boolean => process.platform === 'win32';
  * of those files are kept, so a script the user keeps there stays executable.
  */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  if (noModes()) return;
+  if (noModes()) {
+    await mkdir(dir, { recursive: true });
+    return;
+  }
+  await makeDirs(path.resolve(dir));
   await chmod(dir, PRIVATE_DIR_MODE);
   const entries = await readdir(dir, { withFileTypes: true });
   await Promise.all(
@@ -33,6 +36,28 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
       .filter((entry) => entry.isFile())
       .map((entry) => tightenFile(path.join(dir, entry.name))),
   );
+}
+
+/**
+ * mkdir -p, one level at a time so that each folder it creates is chmod-ed to 0700: with
+ * `recursive` a parent made under a umask like 0o277 would be 0500 and the next level would fail.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = dir; ; at = path.dirname(at)) {
+    const info = await lstat(at).catch(() => null);
+    if (info !== null || path.dirname(at) === at) break;
+    missing.unshift(at);
+  }
+  for (const at of missing) {
+    try {
+      await mkdir(at, { mode: PRIVATE_DIR_MODE });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      continue; // made meanwhile by someone else (another writer of ours): leave its mode
+    }
+    await chmod(at, PRIVATE_DIR_MODE);
+  }
 }
 
 /** Takes group and other permission bits off one file; a file gone meanwhile is fine. */

@@ -227,7 +227,7 @@ export class AuditJournal {
     await this.handle?.close();
     this.handle = null;
     const name = journalFileName(id);
-    const handle = await open(path.join(this.dir, name), 'a');
+    const handle = await open(path.join(this.dir, name), 'a', 0o600);
     let { size } = await handle.stat();
     if (this.repair?.name === name && size > this.repair.size) {
       try {

@@ -64,7 +64,7 @@ export async function setAsideTornTail(
   for (let attempt = 0; ; attempt++) {
     savedAs = tornFileName(now, attempt);
     try {
-      const h = await open(path.join(dir, savedAs), 'wx');
+      const h = await open(path.join(dir, savedAs), 'wx', 0o600);
       try {
         await h.writeFile(torn);
         await h.sync();

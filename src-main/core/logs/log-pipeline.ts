@@ -6,6 +6,7 @@ import { cutMarker, DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEnd } from '.
 import { Redactor, type NamedSecret } from './redactor';
 import { DEFAULT_RING_CAPACITY, RingBuffer } from './ring-buffer';
 import { RotatingFileSink } from './rotating-file';
+import type { LogGap } from './write-gap';
 
 /** Receives live lines, oldest first, and how many were dropped from the live stream before them. */
 export type BatchListener = (lines: LogLine[], skipped: number) => void | Promise<void>;
@@ -40,10 +41,23 @@ export interface LogPipelineOptions {
   timer?: BatchTimer;
   /**
    * A log file could not be written; those lines are still in memory and the live stream, and
-   * the service's log shows a system line saying so. Told once per distinct error and service.
+   * the service's log shows a system line saying so. Told at the start of every outage (and
+   * again if its reason changes), with the lines that write lost.
    */
-  onFileError?: (service: string, error: Error) => void;
+  onFileError?: (service: string, error: Error, lost: { lines: number; bytes: number }) => void;
+  /** A log file is written again after an outage; `gap` totals what the outage lost. */
+  onFileRecovered?: (service: string, gap: LogGap) => void;
 }
+
+/** A service whose log file cannot be written right now. */
+interface FileOutage {
+  message: string;
+  lines: number;
+  bytes: number;
+}
+
+const plural = (n: number, one: string): string =>
+  `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 
 interface StreamState {
   splitter: LineSplitter;
@@ -93,8 +107,8 @@ export class LogPipeline {
   /** Receipt time of the chunk being split; all its lines share it. */
   private stamp = 0;
   private closed = false;
-  /** The last file error reported per service, so a failing disk is reported once, not per write. */
-  private readonly fileProblems = new Map<string, string>();
+  /** Services whose log file is failing: reported at the start, not per write, until it recovers. */
+  private readonly outages = new Map<string, FileOutage>();
 
   constructor(private readonly options: LogPipelineOptions) {
     this.now = options.now ?? Date.now;
@@ -132,15 +146,34 @@ export class LogPipeline {
   }
 
   /**
-   * A log file could not be written (disk full, permissions): say so once per distinct error,
-   * in the viewer (ring and live stream; not in the file that just failed) and to the host.
+   * A log file could not be written (disk full, permissions): say so when the outage starts (and
+   * if its reason changes), in the viewer (ring and live stream; not in the file that just
+   * failed) and to the host. Every outage is told, not only the first of the run.
    */
-  private fileFailed(service: string, error: Error): void {
-    if (this.fileProblems.get(service) === error.message) return;
-    this.fileProblems.set(service, error.message);
-    const text = `── could not write its log file: ${error.message}. New lines are kept in memory only (the last ${(this.options.ringCapacity ?? DEFAULT_RING_CAPACITY).toLocaleString('en-US')}) until the file can be written again. ──`;
+  private fileFailed(service: string, error: Error, lost: { lines: number; bytes: number }): void {
+    const outage = this.outages.get(service);
+    if (outage !== undefined) {
+      outage.lines += lost.lines;
+      outage.bytes += lost.bytes;
+      if (outage.message === error.message) return;
+      outage.message = error.message;
+    } else this.outages.set(service, { message: error.message, ...lost });
+    const kept = (this.options.ringCapacity ?? DEFAULT_RING_CAPACITY).toLocaleString('en-US');
+    const text = `── could not write its log file: ${error.message}; ${plural(lost.lines, 'line')} were not written. New lines are kept in memory only (the last ${kept}) until the file can be written again; free disk space or fix the folder's permissions. ──`;
     this.addSystemLine(service, text, 'error', false);
-    this.options.onFileError?.(service, error);
+    this.options.onFileError?.(service, error, lost);
+  }
+
+  /** The file takes writes again: say so, with what the outage lost (the file has a marker). */
+  private fileRecovered(service: string, gap: LogGap): void {
+    const outage = this.outages.get(service);
+    this.outages.delete(service);
+    const total: LogGap = outage
+      ? { lines: outage.lines, bytes: outage.bytes, reason: gap.reason }
+      : gap;
+    const text = `── log file writable again; ${plural(total.lines, 'line')} (${plural(total.bytes, 'byte')}) were not written while it failed (${gap.reason}); the file has a marker line where they are missing. ──`;
+    this.addSystemLine(service, text, 'info', false);
+    this.options.onFileRecovered?.(service, total);
   }
 
   private addSystemLine(service: string, text: string, level: LogLevel, toFile: boolean): void {
@@ -226,7 +259,8 @@ export class LogPipeline {
     const sink = new RotatingFileSink(o.logDir, name, {
       maxBytes: o.maxFileBytes,
       keep: o.keepFiles,
-      onError: (error) => this.fileFailed(name, error),
+      onError: (error, lost) => this.fileFailed(name, error, lost),
+      onRecovered: (gap) => this.fileRecovered(name, gap),
     });
     const stream = (s: OutputStream): StreamState => {
       const state: StreamState = {

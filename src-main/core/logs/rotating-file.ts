@@ -1,8 +1,10 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogLevel, LogLine, LogStream } from '../../../src-shared/model/log';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, makeHandlePrivate } from '../private-files';
 import { formatRecord, recordPrefix } from './file-format';
 import type { LineEnd } from './line-splitter';
+import { failedBatch, gapMarkerText, gapReason, widenGap, type LogGap } from './write-gap';
 
 /** Default size at which `<service>.log` is rotated. */
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -20,8 +22,13 @@ export interface RotatingFileOptions {
   maxBytes?: number;
   /** Files kept: `.log`, `.log.1` … `.log.(keep-1)`; older ones are deleted. */
   keep?: number;
-  /** Told about write failures (disk full, permissions); the lines of that write are lost. */
-  onError?: (error: Error) => void;
+  /**
+   * Told about every failed write (disk full, permissions) with the records of that write that
+   * are not in the file; they are counted into the marker written once writing works again.
+   */
+  onError?: (error: Error, lost: { lines: number; bytes: number }) => void;
+  /** The first write after failures succeeded; `gap` is what the marker line it wrote says. */
+  onRecovered?: (gap: LogGap) => void;
 }
 
 /** `<service>.log`, refusing names that could escape the log directory. */
@@ -50,7 +57,14 @@ export class RotatingFileSink {
   readonly path: string;
   private readonly maxBytes: number;
   private readonly keep: number;
-  private readonly onError: (error: Error) => void;
+  private readonly onError: NonNullable<RotatingFileOptions['onError']>;
+  private readonly onRecovered: NonNullable<RotatingFileOptions['onRecovered']>;
+  /** Records lost since the last marker, or null when the file is whole. */
+  private gap: LogGap | null = null;
+  /** Bytes of a record a failed write cut short at the end of the file, to cut before writing. */
+  private torn = 0;
+  /** Bytes of the current batch that reached the file so far. */
+  private written = 0;
   /** Sealed parts not yet handed to a write, each holding whole records. */
   private parts: Buffer[] = [];
   /** The part being filled: bytes [curStart, curLen) are queued records, earlier ones are sealed. */
@@ -86,6 +100,7 @@ export class RotatingFileSink {
     if (!(this.maxBytes >= 1)) throw new RangeError('maxBytes must be >= 1');
     if (!Number.isInteger(this.keep) || this.keep < 1) throw new RangeError('keep must be >= 1');
     this.onError = options.onError ?? (() => {});
+    this.onRecovered = options.onRecovered ?? (() => {});
   }
 
   /** Queue a line; `text` is what goes to disk (the raw piece, without the viewer's cut marker). */
@@ -218,23 +233,42 @@ export class RotatingFileSink {
     });
   }
 
-  /** Write batches until the queue is empty; anything appended meanwhile joins the next batch. */
+  /**
+   * Write batches until the queue is empty; anything appended meanwhile joins the next batch.
+   * After failed writes the next batch starts with a marker record saying how many records are
+   * missing there, so the file never has a silent gap.
+   */
   private async drain(): Promise<void> {
     while (this.queued > 0) {
       this.seal();
-      const parts = this.parts;
+      const marker = this.gap !== null && this.gap.lines > 0 ? this.markerRecord(this.gap) : null;
+      const parts = marker === null ? this.parts : [marker, ...this.parts];
       this.parts = [];
       this.queued = 0;
+      this.written = 0;
       try {
         await this.writeParts(parts);
-      } catch (error) {
+        const gap = this.gap;
+        this.gap = null;
+        if (gap !== null) this.onRecovered(gap);
+      } catch (caught) {
+        const error = caught instanceof Error ? caught : new Error(String(caught));
         // The handle may be in an unknown state; reopen (and re-stat) on the next write.
         const fh = this.fh;
         this.fh = null;
         await fh?.close().catch(() => {});
-        this.onError(error instanceof Error ? error : new Error(String(error)));
+        const batch = failedBatch(parts, this.written, marker?.length ?? 0);
+        this.torn = batch.torn;
+        // A marker that made it tells of the earlier gap; a new one starts from here.
+        if (batch.markerWritten) this.gap = null;
+        this.gap = widenGap(this.gap, batch, gapReason(error));
+        this.onError(error, { lines: batch.lines, bytes: batch.bytes });
       }
     }
+  }
+
+  private markerRecord(gap: LogGap): Buffer {
+    return Buffer.from(formatRecord(Date.now(), 'system', 'warn', 'lf', gapMarkerText(gap)));
   }
 
   /**
@@ -247,7 +281,7 @@ export class RotatingFileSink {
       for (const part of parts) total += part.length;
       const fh = await this.handle();
       if (this.size + total <= this.maxBytes) {
-        await writeAllv(fh, parts);
+        await writeAllv(fh, parts, this.count);
         this.size += total;
         return;
       }
@@ -263,7 +297,7 @@ export class RotatingFileSink {
       const rest = buf.length - off;
       const room = this.maxBytes - this.size;
       if (rest <= room) {
-        await writeAll(fh, buf, off, rest);
+        await writeAll(fh, buf, off, rest, this.count);
         this.size += rest;
         return;
       }
@@ -278,20 +312,64 @@ export class RotatingFileSink {
         cut = buf.indexOf(LF, off);
         if (cut === -1) cut = buf.length - 1;
       }
-      await writeAll(fh, buf, off, cut + 1 - off);
+      await writeAll(fh, buf, off, cut + 1 - off, this.count);
       this.size += cut + 1 - off;
       off = cut + 1;
       await this.rotate();
     }
   }
 
+  private readonly count = (n: number): void => {
+    this.written += n;
+  };
+
   private async handle(): Promise<FileHandle> {
     if (this.fh !== null) return this.fh;
-    await mkdir(this.logDir, { recursive: true });
-    const fh = await open(this.path, 'a');
-    this.size = (await fh.stat()).size;
+    // Logs hold what the services print: owner-only, also for files a rotation creates.
+    await mkdir(this.logDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    if (this.torn > 0) await this.cutTorn();
+    const fh = await open(this.path, 'a', PRIVATE_FILE_MODE);
+    try {
+      const info = await fh.stat();
+      // fchmod: exact whatever the umask, and tightens a file an older version left 0644.
+      if (info.isFile()) await makeHandlePrivate(fh);
+      this.size = info.size;
+    } catch (error) {
+      await fh.close().catch(() => {});
+      throw error;
+    }
     this.fh = fh;
     return fh;
+  }
+
+  /**
+   * Cuts the partial record a failed write (ENOSPC mid-write) left at the end of the live file,
+   * so the next record starts on a line of its own. Only when the file still ends as that write
+   * left it: a partial record after a whole one.
+   */
+  private async cutTorn(): Promise<void> {
+    const torn = this.torn;
+    let fh: FileHandle;
+    try {
+      fh = await open(this.path, 'r+');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.torn = 0; // the file is gone (moved away): nothing of ours to cut
+      return;
+    }
+    try {
+      const { size } = await fh.stat();
+      const edge = Buffer.alloc(1);
+      const byteAt = async (pos: number) => {
+        await fh.read(edge, 0, 1, pos);
+        return edge[0];
+      };
+      const whole = size === torn || (size > torn && (await byteAt(size - torn - 1)) === LF);
+      if (whole && size >= torn && (await byteAt(size - 1)) !== LF) await fh.truncate(size - torn);
+      this.torn = 0;
+    } finally {
+      await fh.close();
+    }
   }
 
   /** `.log` -> `.log.1` -> … -> `.log.(keep-1)`; the oldest is deleted first. */
@@ -308,19 +386,31 @@ export class RotatingFileSink {
   }
 }
 
-async function writeAll(fh: FileHandle, buf: Buffer, off: number, len: number): Promise<void> {
+async function writeAll(
+  fh: FileHandle,
+  buf: Buffer,
+  off: number,
+  len: number,
+  count: (n: number) => void,
+): Promise<void> {
   // A write to a regular file is normally complete, but the API allows short writes.
   while (len > 0) {
     const { bytesWritten } = await fh.write(buf, off, len);
+    count(bytesWritten);
     off += bytesWritten;
     len -= bytesWritten;
   }
 }
 
-async function writeAllv(fh: FileHandle, parts: readonly Buffer[]): Promise<void> {
+async function writeAllv(
+  fh: FileHandle,
+  parts: readonly Buffer[],
+  count: (n: number) => void,
+): Promise<void> {
   const rest = [...parts];
   while (rest.length > 0) {
     let { bytesWritten } = await fh.writev(rest);
+    count(bytesWritten);
     // Short write: drop what went out and go on with the rest.
     while (rest.length > 0 && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
     if (rest.length > 0 && bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
