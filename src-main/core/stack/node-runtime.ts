@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants, readdir, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { rangeMinimum, type NodeSource } from '../../../src-shared/model/runtime';
 import { compareVersions as compare, normaliseVersion, satisfies } from './npm-bin';
 
 /**
@@ -9,9 +10,8 @@ import { compareVersions as compare, normaliseVersion, satisfies } from './npm-b
  * may be older than what a program needs. Versions are read by running `node --version`.
  */
 
-/** Where a Node came from, in the order they are tried. */
-export type NodeSource =
-  'setting' | 'env' | 'app' | 'path' | 'nvm' | 'fnm' | 'volta' | 'asdf' | 'homebrew' | 'usr-local';
+/** Where a Node came from, in the order they are tried (shared with the renderer). */
+export type { NodeSource } from '../../../src-shared/model/runtime';
 
 /** One place looked at, and what was there. */
 export interface NodeSearched {
@@ -215,20 +215,22 @@ function notFound(range: string, searched: NodeSearched[]): NodeNotFound {
   const top = seen[0];
   const wanted = describeRange(range);
   const found = top ? `found ${top.version} at ${top.path}` : 'no Node was found';
+  const floor = rangeMinimum(range);
+  const aNode = floor ? `a Node ${floor} or newer` : `a Node that satisfies ${range.trim()}`;
   return {
     ok: false,
     range,
     message: `needs Node ${wanted}; ${found}`,
     fix:
-      `Set Settings → Programs → Node to a Node ${wanted}, or install one ` +
-      `(for example \`nvm install ${minMajor(range) ?? 22}\`) and start the service again.`,
+      `Set Settings → Programs → Node to ${aNode}, or install one ` +
+      `(for example \`nvm install ${minMajor(range) ?? 22}\`).`,
     searched,
   };
 }
 
 function describeRange(range: string): string {
-  const m = /^>=\s*v?(\S+)$/.exec(range.trim());
-  return m ? `>= ${m[1]}` : range.trim();
+  const floor = rangeMinimum(range);
+  return floor ? `>= ${floor}` : range.trim();
 }
 
 function minMajor(range: string): number | null {

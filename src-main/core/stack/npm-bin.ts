@@ -1,5 +1,6 @@
 import { open, readFile, realpath } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
+import semver from 'semver';
 
 /**
  * npm-installed programs: `npm i -g @stigmer/runner-slim` puts a `stigmer-runner` symlink (a
@@ -126,97 +127,26 @@ async function readHead(path: string): Promise<string | null> {
 }
 
 // --- npm's version ranges ------------------------------------------------------------------
-// A small subset of npm's semver, enough for `engines.node`: comparators (>=, >, <=, <, =),
-// x-ranges (22, 22.x, *), ^ and ~, hyphen ranges and `||`. Pre-releases never satisfy. (The
-// `semver` package has no types in this project; this subset is tested against its grammar.)
-
-type Triple = [number, number, number];
+// `engines.node` is written in npm's range grammar, so npm's own semver reads it. Loose parsing
+// is off: "v22.13.0" is accepted (semver strips the v), a nightly or pre-release never satisfies.
 
 /** "22.13.0" or "v22.13.0" -> "v22.13.0"; null when it is not a plain release version. */
 export function normaliseVersion(v: string): string | null {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(v.trim());
-  return m ? `v${m[1]}.${m[2]}.${m[3]}` : null;
-}
-
-function parse(v: string): Triple | null {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(v.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+  const parsed = semver.parse(v.trim());
+  return parsed && parsed.prerelease.length === 0 ? `v${parsed.version}` : null;
 }
 
 /** Orders two versions ("v22.13.0"); unparsable ones sort first. */
 export function compareVersions(a: string, b: string): number {
-  const x = parse(a) ?? [-1, 0, 0];
-  const y = parse(b) ?? [-1, 0, 0];
-  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-}
-
-const cmp = (a: Triple, b: Triple) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-
-/** A partial version "22", "22.13", "22.x": the parts given, undefined for the rest. */
-function partial(s: string): Array<number | undefined> | null {
-  const t = s.replace(/^v/, '');
-  if (t === '' || t === '*' || /^[xX]$/.test(t)) return [];
-  const parts = t.split('.');
-  if (parts.length > 3) return null;
-  const out: Array<number | undefined> = [];
-  for (const p of parts) {
-    if (/^[xX*]$/.test(p)) break;
-    if (!/^\d+$/.test(p)) return null;
-    out.push(Number(p));
-  }
-  return out;
-}
-
-const low = (p: Array<number | undefined>): Triple => [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0];
-
-/** The first version above a partial: 22 -> 23.0.0, 22.13 -> 22.14.0, 22.13.1 -> 22.13.2. */
-function next(p: Array<number | undefined>): Triple {
-  if (p.length === 0) return [Infinity, 0, 0];
-  if (p.length === 1) return [(p[0] ?? 0) + 1, 0, 0];
-  if (p.length === 2) return [p[0] ?? 0, (p[1] ?? 0) + 1, 0];
-  return [p[0] ?? 0, p[1] ?? 0, (p[2] ?? 0) + 1];
-}
-
-function test(v: Triple, comparator: string): boolean {
-  const m = /^(>=|<=|>|<|=|\^|~)?(.*)$/.exec(comparator);
-  const op = m?.[1] ?? '';
-  const p = partial(m?.[2] ?? '');
-  if (!p) throw new Error(`not a version range: ${comparator}`);
-  const lo = low(p);
-  switch (op) {
-    case '>=':
-      return cmp(v, lo) >= 0;
-    case '>':
-      return cmp(v, next(p)) >= 0; // >22 means 23.0.0 and up; >22.13.1 means 22.13.2 and up
-    case '<':
-      return cmp(v, lo) < 0;
-    case '<=':
-      return cmp(v, next(p)) < 0;
-    case '^': {
-      const major = p[0] ?? 0;
-      const upper: Triple =
-        major > 0 || p.length < 2
-          ? [major + 1, 0, 0]
-          : (p[1] ?? 0) > 0 || p.length < 3
-            ? [0, (p[1] ?? 0) + 1, 0]
-            : next(p);
-      return cmp(v, lo) >= 0 && cmp(v, upper) < 0;
-    }
-    case '~':
-      return cmp(v, lo) >= 0 && cmp(v, next(p.slice(0, Math.max(1, Math.min(2, p.length))))) < 0;
-    default:
-      return cmp(v, lo) >= 0 && cmp(v, next(p)) < 0;
-  }
+  const x = semver.valid(a.trim());
+  const y = semver.valid(b.trim());
+  if (!x || !y) return (x ? 1 : 0) - (y ? 1 : 0);
+  return semver.compare(x, y);
 }
 
 /** True when `version` ("v22.13.0") is in `range` (">=22.13"); throws on a range it cannot read. */
 export function satisfies(version: string, range: string): boolean {
-  const v = parse(version);
-  if (!v) return false;
-  return range.split('||').some((set) => {
-    const t = set.trim().replace(/(>=|<=|>|<|=|\^|~)\s+/g, '$1');
-    const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(t);
-    if (hyphen) return test(v, `>=${hyphen[1]}`) && test(v, `<=${hyphen[2]}`);
-    return t.split(/\s+/).every((c) => test(v, c));
-  });
+  if (semver.validRange(range) === null) throw new Error(`not a version range: ${range}`);
+  const v = normaliseVersion(version);
+  return v !== null && semver.satisfies(v, range);
 }
