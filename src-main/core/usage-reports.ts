@@ -36,9 +36,11 @@ export function startUsageReports(options: UsageReportOptions): { stop(): void }
         const usage = byGroup.get(s.pid!);
         if (usage) services[s.name] = usage;
       }
-      // Keep reporting until one report has nothing in it.
+      // Keep reporting until one report has nothing in it, and then say nothing: a sample of a
+      // group that died while it was read (a stop racing the tick) is not a second empty report.
+      const wasShown = shown;
       shown = Object.keys(services).length > 0;
-      options.report({ at: Date.now(), services });
+      if (shown || wasShown) options.report({ at: Date.now(), services });
       problem = null;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
