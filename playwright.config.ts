@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 /**
  * e2e runs the real renderer in Debian's Chromium through the loopback browser host (the
  * default here, since no Electron binary can be downloaded). Never `playwright install`.
+ * Two projects: `app` (stand-in services) and `real-runner` (the published Stigmer runner from
+ * scripts/setup-runner.sh; `npx playwright test --project real-runner` runs it alone).
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -13,6 +15,11 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? [['list']] : [['list']],
   retries: 0,
+  projects: [
+    { name: 'app', testIgnore: 'real-runner.spec.ts' },
+    // The real runner takes 5-15 s to boot and up to ~45 s to give up on a silent Temporal.
+    { name: 'real-runner', testMatch: 'real-runner.spec.ts', timeout: 120_000 },
+  ],
   use: {
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
