@@ -12,9 +12,13 @@
 # Install scripts: the runner's Temporal core ships prebuilt (@stigmer/runner-slim-<platform>), but
 # @cursor/sdk loads sqlite3, whose install script downloads a prebuilt binding from GitHub, which
 # build machines cannot reach; without it the runner dies at start with "Could not locate the
-# bindings file". So we install with --ignore-scripts, then build sqlite3 from source against the
-# headers shipped in the Node package (no header download): needs python3, make and a C++
-# compiler, and takes 2-6 minutes once. protobufjs's postinstall only prints a version hint.
+# bindings file". No npm package ships a prebuilt binding of this sqlite3 (forks that do are other
+# code). So we install with --ignore-scripts, then build sqlite3's binding ourselves against the
+# headers shipped in the Node package (no header download), needing python3, make and a C++
+# compiler. With Debian's libsqlite3-dev present (scripts/setup.sh installs it) the binding links
+# the system SQLite: only sqlite3's own five C++ files compile, ~20 s on 2 busy cores. Without it,
+# the bundled 8 MB sqlite3.c amalgamation compiles too: 5-10 minutes, one core whatever -j says.
+# STIGMER_RUNNER_SQLITE=bundled forces that. protobufjs's postinstall only prints a version hint.
 #
 # Prints, on stdout, lines to `eval` (and writes the same to $CACHE/paths.env):
 #   STIGMER_TEST_RUNNER_MAIN=<.../node_modules/@stigmer/runner-slim/main.js>
@@ -114,15 +118,24 @@ else
   echo '{"name":"stigmer-runner-cache","private":true}' >"$rdir/package.json"
   npm install --prefix "$rdir" --no-save --no-package-lock --ignore-scripts \
     --no-audit --no-fund --loglevel=error "@stigmer/runner-slim@$RUNNER_VERSION" >&2
-  say "building sqlite3's native binding from source (2-6 minutes, once)"
   for tool in python3 make c++; do
     command -v "$tool" >/dev/null 2>&1 || fail "building sqlite3 needs $tool; install it (apt-get install python3 make g++)."
   done
+  # Link the system SQLite when its headers and library are there (much faster, see above).
+  sqlite_from=()
+  if [ "${STIGMER_RUNNER_SQLITE:-system}" = system ] && [ -f /usr/include/sqlite3.h ] &&
+    { compgen -G '/usr/lib/*/libsqlite3.so' >/dev/null || [ -e /usr/lib/libsqlite3.so ]; }; then
+    say "building sqlite3's native binding against the system SQLite (about 20 s)"
+    sqlite_from=(npm_config_sqlite=/usr)
+  else
+    say "building sqlite3's native binding with its bundled SQLite (5-10 minutes, once; apt-get install libsqlite3-dev makes it ~20 s)"
+  fi
   node_dir="$(dirname "$(dirname "$node_bin")")"
   # nodedir: headers from the Node package, so node-gyp downloads nothing; build_from_source:
-  # prebuild-install gives up at once instead of trying GitHub.
-  (cd "$rdir" && PATH="$(dirname "$node_bin"):$PATH" npm_config_nodedir="$node_dir" \
-    npm_config_build_from_source=true npm rebuild sqlite3 --loglevel=error >"$rdir/sqlite3-build.log" 2>&1) ||
+  # prebuild-install gives up at once instead of trying GitHub; JOBS: node-gyp's make -j.
+  (cd "$rdir" && env PATH="$(dirname "$node_bin"):$PATH" npm_config_nodedir="$node_dir" \
+    npm_config_build_from_source=true JOBS=max ${sqlite_from[@]+"${sqlite_from[@]}"} \
+    npm rebuild sqlite3 --loglevel=error >"$rdir/sqlite3-build.log" 2>&1) ||
     fail "building sqlite3 failed; see $rdir/sqlite3-build.log"
   [ -f "$rdir/node_modules/sqlite3/build/Release/node_sqlite3.node" ] ||
     fail "sqlite3 built no binding; see $rdir/sqlite3-build.log"
