@@ -20,6 +20,7 @@ const STATE_EVENT: Partial<Record<ServiceState, AuditType>> = {
   failed: 'service.failed',
   'needs-key': 'service.needs-key',
   held: 'service.held',
+  waiting: 'service.waiting',
 };
 
 /** Whether everything recorded so far reached the disk. */
@@ -226,9 +227,13 @@ export class AuditRecorder {
         detail:
           s.state === 'held'
             ? (s.heldReason ?? s.lastError ?? '')
-            : bad || s.state === 'needs-key'
-              ? (s.lastError ?? '')
-              : '',
+            : s.state === 'waiting'
+              ? s.waitingFor
+                ? `waiting for ${s.waitingFor.label} at ${s.waitingFor.address}`
+                : ''
+              : bad || s.state === 'needs-key'
+                ? (s.lastError ?? '')
+                : '',
       });
     }
   }

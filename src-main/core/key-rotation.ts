@@ -34,7 +34,7 @@ function restartAndWatch(supervisor: Supervisor, name: string): Promise<Outcome>
         resolve({ ok: false, reason });
       }
     });
-    supervisor.restart(name).catch((error: unknown) => {
+    supervisor.restart(name, 'rotation').catch((error: unknown) => {
       off();
       resolve({ ok: false, reason: error instanceof Error ? error.message : String(error) });
     });

@@ -15,17 +15,22 @@ const MARKERS: Partial<Record<AuditType, { text: string; level: LogLevel }>> = {
   'service.failed': { text: 'gave up', level: 'fatal' },
   'service.needs-key': { text: 'waiting for a key', level: 'warn' },
   'service.held': { text: 'keys held back', level: 'error' },
+  'service.waiting': { text: 'waiting', level: 'warn' },
+  'service.signal': { text: 'signal', level: 'warn' },
 };
 
 /**
  * The line Stigmer Local adds to a service's log for a service event it journals, or null for
  * other events: `── restarting (pid 4242) ──`, `── stop requested by the tray ──`,
- * `── exited (pid 4242): … ──`. Made when the event is recorded (not when it is on disk), so
+ * `── exited (pid 4242): … ──`, `── SIGKILL to pid 4242 after 5 s grace: still running (user stop) ──`. Made when the event is recorded (not when it is on disk), so
  * it lands in the log before the new process's first line. The pipeline redacts it like any line.
  */
 export function logMarkerFor(entry: AuditInput): { text: string; level: LogLevel } | null {
   const marker = entry.service ? MARKERS[entry.type] : undefined;
   if (!marker) return null;
+  // The detail is the whole sentence: "── SIGTERM to pid 4242 (group): user stop ──".
+  if (entry.type === 'service.signal')
+    return { text: `── ${entry.detail ?? ''} ──`, level: marker.level };
   const pid =
     entry.pid != null && entry.type !== 'service.stopped' && !entry.type.endsWith('-requested')
       ? ` (pid ${entry.pid})`

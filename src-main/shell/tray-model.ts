@@ -1,6 +1,12 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { SecretsSnapshot } from '../../src-shared/model/secret';
-import type { ServiceState, ServiceStatus, StackSnapshot } from '../../src-shared/model/service';
+import {
+  waitingHint,
+  waitingLabel,
+  type ServiceState,
+  type ServiceStatus,
+  type StackSnapshot,
+} from '../../src-shared/model/service';
 import { formatUptime } from '../../src-shared/model/format';
 
 // Pure tray logic: the icon, tooltip and menu are functions of the snapshot, so the tray can
@@ -102,6 +108,7 @@ export { formatUptime };
 const STATE_WORD: Record<ServiceState, string> = {
   stopped: 'stopped',
   starting: 'starting',
+  waiting: 'waiting',
   ready: 'ready',
   stopping: 'stopping',
   backoff: 'restarting',
@@ -116,6 +123,7 @@ const STATE_WORD: Record<ServiceState, string> = {
 const STATE_GLYPH: Record<ServiceState, string> = {
   stopped: '○',
   starting: '◐',
+  waiting: '◐',
   ready: '●',
   stopping: '◐',
   backoff: '◐',
@@ -128,6 +136,7 @@ const STATE_GLYPH: Record<ServiceState, string> = {
 
 const ACTIVE: readonly ServiceState[] = [
   'starting',
+  'waiting',
   'ready',
   'stopping',
   'backoff',
@@ -143,15 +152,45 @@ const STARTABLE: readonly ServiceState[] = [
   'needs-key',
   'held',
 ];
+// Stop and Restart also cancel a start, a wait for an address or a pending restart at once.
 const STOPPABLE: readonly ServiceState[] = [
   'starting',
+  'waiting',
   'ready',
   'backoff',
   'crashed',
   'needs-key',
   'held',
 ];
-const RESTARTABLE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'crashed', 'failed'];
+const RESTARTABLE: readonly ServiceState[] = [
+  'starting',
+  'waiting',
+  'ready',
+  'backoff',
+  'crashed',
+  'failed',
+];
+
+/** Longest reason line in a submenu: menus do not wrap. */
+const MAX_REASON = 90;
+
+function shorten(text: string, max = MAX_REASON): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+/**
+ * The disabled lines at the top of a service's submenu that say why it is down or waiting:
+ * the explained reason and its fix, else the last error; the hint while it waits.
+ */
+export function reasonLinesFor(service: ServiceStatus): string[] {
+  if (service.state === 'waiting' && service.waitingFor) {
+    return [waitingLabel(service.waitingFor), shorten(waitingHint(service.waitingFor))];
+  }
+  if (!['failed', 'crashed', 'backoff'].includes(service.state)) return [];
+  if (service.failure) return [shorten(service.failure.reason), shorten(service.failure.fix)];
+  return service.lastError ? [shorten(service.lastError)] : [];
+}
 
 /** Windows treats "&" and GTK treats "_" as mnemonic markers; double them so names show as-is. */
 export function escapeMenuLabel(label: string, platform: NodeJS.Platform | undefined): string {
@@ -180,13 +219,19 @@ export function trayHeaderFor(snapshot: StackSnapshot, opts: TrayOptions = {}): 
       return `${prefix}Running (${ready} of ${present.length} ready)`;
     case 'starting':
       return `${prefix}Starting…`;
-    case 'degraded':
+    case 'degraded': {
+      const waiting = present.find((s) => s.state === 'waiting' && s.waitingFor);
+      if (waiting?.waitingFor)
+        return `${prefix}${waiting.name}: ${waitingLabel(waiting.waitingFor)}`;
       return `${prefix}Degraded (${ready} of ${present.length} ready)`;
+    }
     case 'failed': {
       const culprit =
         present.find((s) => s.critical && (s.state === 'failed' || s.state === 'crashed')) ??
         present.find((s) => s.state === 'failed' || s.state === 'crashed');
-      return `${prefix}Failed: ${culprit?.name ?? 'unknown service'}`;
+      // Short: the header is also the tooltip, which Windows cuts at 127 characters.
+      const why = culprit?.failure ? ` — ${shorten(culprit.failure.reason, 60)}` : '';
+      return `${prefix}Failed: ${culprit?.name ?? 'unknown service'}${why}`;
     }
     case 'stopped':
       return `${prefix}Stopped`;
@@ -195,7 +240,11 @@ export function trayHeaderFor(snapshot: StackSnapshot, opts: TrayOptions = {}): 
 
 /** "● stigmer-server   ready · :7234 · 2h 14m · 1 restart". */
 export function serviceLabelFor(service: ServiceStatus, now: number): string {
-  const parts = [STATE_WORD[service.state]];
+  const parts = [
+    service.state === 'waiting' && service.waitingFor
+      ? waitingLabel(service.waitingFor).replace(/^W/, 'w')
+      : STATE_WORD[service.state],
+  ];
   const running = service.state !== 'stopped' && service.state !== 'not-installed';
   const port = service.ports[0];
   if (running && port !== undefined) parts.push(`:${port}`);
@@ -217,7 +266,13 @@ function serviceItem(
   opts: TrayOptions,
 ): MenuItemConstructorOptions {
   const { name, state } = service;
+  const reasons = reasonLinesFor(service).map((label): MenuItemConstructorOptions => ({
+    label: escapeMenuLabel(label, opts.platform),
+    enabled: false,
+  }));
   const submenu: MenuItemConstructorOptions[] = [
+    ...reasons,
+    ...(reasons.length > 0 ? [{ type: 'separator' as const }] : []),
     { label: 'Start', enabled: STARTABLE.includes(state), click: () => actions.start(name) },
     { label: 'Stop', enabled: STOPPABLE.includes(state), click: () => actions.stop(name) },
     { label: 'Restart', enabled: RESTARTABLE.includes(state), click: () => actions.restart(name) },

@@ -58,8 +58,9 @@ export const useServices = create<ServicesState>((set, get) => {
     startStack: () => run('stack', 'Starting…', api.startStack),
     stopStack: () => run('stack', 'Stopping…', api.stopStack),
     start: (name) => run(`service:${name}`, 'Starting…', () => api.startService(name)),
-    stop: (name) => run(`service:${name}`, 'Stopping…', () => api.stopService(name)),
-    restart: (name) => run(`service:${name}`, 'Restarting…', () => api.restartService(name)),
+    // Own key: Stop and Restart cancel a start still in flight (its request waits for readiness).
+    stop: (name) => run(`service:${name}:stop`, 'Stopping…', () => api.stopService(name)),
+    restart: (name) => run(`service:${name}:stop`, 'Restarting…', () => api.restartService(name)),
     reload: () => run('stack', 'Reloading…', api.reloadStack),
     retryAudit: () => run('stack', 'Retrying…', api.auditRetry),
     dismissError: () => set({ error: null }),

@@ -28,6 +28,8 @@ export const AUDIT_TYPES = [
   'service.failed',
   'service.needs-key',
   'service.held',
+  'service.waiting',
+  'service.signal',
   'key.entered',
   'key.stored',
   'key.released',

@@ -12,7 +12,15 @@ import {
   type Escapee,
 } from './descendants';
 import { removePidFile, writePidFile } from './pid-file';
-import { isGroupAlive, processStartTicks, signalGroup, sleep, waitFor } from './process-group';
+import {
+  isGroupAlive,
+  isProcessAlive,
+  processStartTicks,
+  signalGroup,
+  sleep,
+  waitFor,
+} from './process-group';
+import { formatSeconds } from './readiness';
 
 /** One spawned child, leader of its own process group, and what we know about it. */
 export interface ChildHandle {
@@ -103,12 +111,33 @@ export async function spawnChild(
 }
 
 /**
+ * One thing the app did to make a child stop, for its log and the journal. `what` is the
+ * sentence without the reason: "SIGTERM to pid 123 (group)", "SIGKILL to pid 123 after 5 s
+ * grace: still running".
+ */
+export interface SignalReport {
+  signal: NodeJS.Signals | 'stdin';
+  pid: number;
+  what: string;
+}
+
+/** Receives each SignalReport as the signal is sent. */
+export type SignalSink = (report: SignalReport) => void;
+
+const escapeeNote = (n: number): string =>
+  n === 0 ? '' : ` and ${n} helper${n === 1 ? '' : 's'} that left its group`;
+
+/**
  * Apply the child's stop strategy, SIGKILL the group after the grace time, and wait until no
  * process of the group is left. Descendants that left the group (setsid, double fork) get
  * SIGTERM right after the group is asked to stop and SIGKILL at the same deadline. Returns true
- * when SIGKILL was needed for the child itself.
+ * when SIGKILL was needed for the child itself. `report` hears every signal sent.
  */
-export async function terminateChild(child: ChildHandle, runDir: string): Promise<boolean> {
+export async function terminateChild(
+  child: ChildHandle,
+  runDir: string,
+  report: SignalSink = () => undefined,
+): Promise<boolean> {
   const stop = child.spec.stop;
   let forced = false;
   let escaped: Escapee[] = [];
@@ -117,12 +146,27 @@ export async function terminateChild(child: ChildHandle, runDir: string): Promis
     escaped = await child.descendants.findEscaped();
     if (stop.kind === 'signal') {
       signalGroup(child.pid, stop.signal);
+      report({
+        signal: stop.signal,
+        pid: child.pid,
+        what: `${stop.signal} to pid ${child.pid} (group)${escapeeNote(escaped.length)}`,
+      });
     } else {
       try {
         if (stop.message !== null) child.proc.stdin?.write(`${stop.message}\n`);
         child.proc.stdin?.end();
       } catch {
         // The pipe is already closed; SIGKILL below still ends it.
+      }
+      const sent =
+        stop.message === null ? 'closed its stdin' : `sent ${stop.message} and closed its stdin`;
+      report({ signal: 'stdin', pid: child.pid, what: `${sent} (pid ${child.pid})` });
+      if (escaped.length > 0) {
+        report({
+          signal: 'SIGTERM',
+          pid: child.pid,
+          what: `SIGTERM to ${escaped.length} helper${escaped.length === 1 ? '' : 's'} of pid ${child.pid} that left its group`,
+        });
       }
     }
     // A service that stops by message is not signalled, but what escaped it cannot hear it.
@@ -133,25 +177,49 @@ export async function terminateChild(child: ChildHandle, runDir: string): Promis
     );
     forced = child.exit === null;
   }
-  await reapChild(child, runDir, escaped);
+  await reapChild(child, runDir, escaped, (target, left) =>
+    report({
+      signal: 'SIGKILL',
+      pid: child.pid,
+      what: `${target} after ${formatSeconds(stop.graceMs)} grace${left}`,
+    }),
+  );
   return forced;
 }
 
 /**
  * SIGKILL whatever is left of the child's group (grandchildren too) and of its descendants that
  * left the group, then drop its pid file. `escaped`: those already found by a stop in progress.
+ * `report` hears what was killed ("SIGKILL to pid 123 (group)", ": still running"), if anything.
  */
 export async function reapChild(
   child: ChildHandle,
   runDir: string,
   escaped: readonly Escapee[] = [],
+  report: (target: string, left: string) => void = () => undefined,
 ): Promise<void> {
   // Searched again: helpers may have been started (or escaped) during the grace time.
   const all = mergeEscapees(escaped, await child.descendants.findEscaped());
   child.descendants.unwatch();
   // Only signal a group we know still exists: its number could be reused once it is empty.
-  if (child.exit === null || isGroupAlive(child.pid)) signalGroup(child.pid, 'SIGKILL');
+  const leaderAlive = child.exit === null;
+  const groupAlive = leaderAlive || isGroupAlive(child.pid);
+  if (groupAlive) signalGroup(child.pid, 'SIGKILL');
+  const escapees = all.filter((e) => isProcessAlive(e.pid)).length;
   signalEscapees(all, 'SIGKILL');
+  if (groupAlive || escapees > 0) {
+    const target = groupAlive ? `SIGKILL to pid ${child.pid} (group)` : `SIGKILL`;
+    const left = leaderAlive
+      ? ': still running'
+      : groupAlive
+        ? ': it had exited, processes it started were still running'
+        : '';
+    const helpers =
+      escapees === 0
+        ? ''
+        : `${groupAlive ? ' and' : ' to'} ${escapees} helper${escapees === 1 ? '' : 's'} that left its group`;
+    report(`${target}${helpers}`, left);
+  }
   await Promise.race([child.exited, sleep(5_000)]);
   await waitFor(() => !isGroupAlive(child.pid) && !anyEscapeeAlive(all), 2_000);
   await child.pidFile;

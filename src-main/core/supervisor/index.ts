@@ -1,9 +1,20 @@
 /** Public API of the process supervisor. */
 export { Supervisor } from './supervisor';
-export type { SupervisorOptions, StatusListener, OutputListener } from './supervisor';
+export type {
+  SupervisorOptions,
+  StatusListener,
+  OutputListener,
+  SignalListener,
+} from './supervisor';
 export { ServiceProcess } from './service-process';
 export { NeedsKeyError, needsKeyAdvice, KeysHeldError, heldAdvice } from './needs-key';
-export type { ServiceProcessOptions, StartOutcome, ExitRecord } from './service-process';
+export type {
+  ServiceProcessOptions,
+  StartOutcome,
+  ExitRecord,
+  SignalEvent,
+  StopReason,
+} from './service-process';
 export {
   reclaimOrphans,
   readProcessStartTime,

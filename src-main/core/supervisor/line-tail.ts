@@ -69,6 +69,11 @@ export class LineTail {
     return [...this.lines];
   }
 
+  /** The newest lines of the current child only, oldest first (for explaining its exit). */
+  runSnapshot(): string[] {
+    return [...this.runLines];
+  }
+
   /**
    * The most telling recent line of the current child: the last non-blank one that is not a
    * stack frame ("    at foo (file.js:1:2)"), because the message sits above the frames.

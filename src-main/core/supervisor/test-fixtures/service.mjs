@@ -9,8 +9,11 @@
 //   --stdin-shutdown    exit 0 on a {"type":"shutdown"} stdin line (like runner manager mode)
 //   --exit CODE         exit with CODE after --delay ms (+ 50 ms so output is flushed)
 //   --counter FILE --crashes N   count runs in FILE; the first N runs exit 1 after printing
+//   --replay DIR        print DIR/stdout.txt and DIR/stderr.txt (a captured failure) after --delay
+//   --sigterm-eprint T  on SIGTERM print T on stderr, then exit 1 (unless --ignore-sigterm)
 //   --grandchild FILE   spawn a grandchild (in our group) that ignores SIGTERM; write its pid
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { spawn } from 'node:child_process';
@@ -32,6 +35,13 @@ setInterval(() => {}, 60_000);
 
 process.on('SIGTERM', () => {
   log('sigterm');
+  if (opt('--sigterm-eprint') !== undefined) {
+    // Like the runner whose Temporal never answers: its fatal line comes while it is stopped.
+    process.stderr.write(`${opt('--sigterm-eprint')}\n`, () => {
+      if (!has('--ignore-sigterm')) setTimeout(() => process.exit(1), 50);
+    });
+    return;
+  }
   if (!has('--ignore-sigterm')) process.exit(0);
 });
 
@@ -70,6 +80,10 @@ setTimeout(() => {
   if (opt('--listen')) createServer().listen(Number(opt('--listen')), '127.0.0.1');
   if (opt('--http')) {
     createHttpServer((_req, res) => res.end('ok')).listen(Number(opt('--http')), '127.0.0.1');
+  }
+  if (opt('--replay')) {
+    process.stdout.write(readFileSync(join(opt('--replay'), 'stdout.txt')));
+    process.stderr.write(readFileSync(join(opt('--replay'), 'stderr.txt')));
   }
   if (opt('--print')) process.stdout.write(`${opt('--print')}\n`);
   if (opt('--eprint')) process.stderr.write(`${opt('--eprint')}\r\n`);
