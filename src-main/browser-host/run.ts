@@ -100,8 +100,11 @@ export async function runBrowserHost(
       env: process.env,
       host: 'browser',
       version: process.env.npm_package_version ?? '0.1.0',
+      // The app's own Node is the Node running this host (often not the >= 22.13 the runner
+      // needs): one candidate after Settings → Programs → Node and STIGMER_NODE.
       nodeExecutable: process.execPath,
       nodeEnv: {},
+      nodeVersion: process.versions.node,
       homeDir: homedir(),
     });
     const host = await startBrowserHost({

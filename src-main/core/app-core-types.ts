@@ -4,7 +4,7 @@ import type { StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../ipc/router';
 import type { KeychainStore, UnlockGate } from './secrets';
 import type { GroupReader } from './supervisor';
-import type { BinaryService } from '../../src-shared/model/settings';
+import type { ProgramName } from '../../src-shared/model/settings';
 
 /** Who asked for an action (recorded in the audit trail). */
 export type Actor = 'window' | 'tray' | 'system' | 'cli';
@@ -23,9 +23,14 @@ export interface AppCoreOptions {
   env: NodeJS.ProcessEnv;
   host: AppInfo['host'];
   version: string;
-  /** Node executable for node-script services, and extra env it needs (ELECTRON_RUN_AS_NODE=1). */
+  /**
+   * The app's own Node, one candidate for Node programs (Settings → Programs → Node and
+   * STIGMER_NODE come first): its executable, the env it needs (ELECTRON_RUN_AS_NODE=1 in
+   * Electron), and its version (`process.versions.node`; read by running it when absent).
+   */
   nodeExecutable: string;
   nodeEnv: Record<string, string>;
+  nodeVersion?: string;
   homeDir: string;
   /** The OS keychain; default: probe the real one (tests may pass a session-only store). */
   keychain?: KeychainStore;
@@ -42,7 +47,7 @@ export interface AppCoreOptions {
    */
   setLaunchAtLogin?: (enabled: boolean) => Promise<void>;
   /** Native file dialog for locating a service's program; resolves null when cancelled. */
-  pickProgram?: (service: BinaryService) => Promise<string | null>;
+  pickProgram?: (service: ProgramName) => Promise<string | null>;
   /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */
   openPath?: (path: string) => Promise<boolean>;
 }

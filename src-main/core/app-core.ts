@@ -43,6 +43,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     appEnv: options.env,
     nodeExecutable: options.nodeExecutable,
     nodeEnv: options.nodeEnv,
+    nodeVersion: options.nodeVersion,
     homeDir: options.homeDir,
     settings: initialSettings.binaries,
   });

@@ -111,9 +111,11 @@ if (!app.requestSingleInstanceLock()) {
         env: process.env,
         host: 'electron',
         version: app.getVersion(),
-        // Electron is also our Node: node-script services run with ELECTRON_RUN_AS_NODE=1.
+        // Electron is also a Node (its own version): a candidate for Node programs whose range
+        // it satisfies, run with ELECTRON_RUN_AS_NODE=1 in that child's env only.
         nodeExecutable: process.execPath,
         nodeEnv: { ELECTRON_RUN_AS_NODE: '1' },
+        nodeVersion: process.versions.node,
         homeDir: app.getPath('home'),
         openPath: async (dir) => (await shell.openPath(dir)) === '',
         // Settings → Programs → Locate…: a native open dialog, attached to the window.

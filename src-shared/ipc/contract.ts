@@ -9,7 +9,7 @@ import type {
   SecretsSnapshot,
 } from '../model/secret';
 import type { StackSnapshot, UsageReport } from '../model/service';
-import { BINARY_SERVICES, settingsSchema, type Settings } from '../model/settings';
+import { PROGRAMS, settingsSchema, type Settings } from '../model/settings';
 
 /** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
 function returns<T>(): T {
@@ -98,7 +98,7 @@ export const invokeChannels = {
   },
   /** Desktop app: a native file dialog to locate a program; the chosen path, or null if cancelled. */
   'settings:pick-program': {
-    args: z.object({ service: z.enum(BINARY_SERVICES) }).strict(),
+    args: z.object({ service: z.enum(PROGRAMS) }).strict(),
     result: returns<string | null>(),
   },
   'secrets:snapshot': { args: none, result: returns<SecretsSnapshot>() },

@@ -1,3 +1,5 @@
+import type { RuntimeNeed, ServiceRuntime } from './runtime';
+
 /** Lifecycle state of one supervised service. */
 export type ServiceState =
   | 'stopped'
@@ -58,6 +60,10 @@ export interface ServiceStatus {
   neededKeys: string[];
   /** Why the keys are held back (set only while state is 'held'): advice with the journal error. */
   heldReason?: string | null;
+  /** The Node that runs this Node program (the row: "Node v22.23.5 (Settings)"); else null. */
+  runtime?: ServiceRuntime | null;
+  /** The Node it needs and no place searched has (with 'not-installed': "Needs Node 22.13+"). */
+  runtimeNeeded?: RuntimeNeed | null;
 }
 
 /** What a running service's process group uses: all its processes summed. */

@@ -6,6 +6,15 @@ export const BINARY_SERVICES = ['temporal', 'stigmer-server', 'agent-runner'] as
 /** One of BINARY_SERVICES. */
 export type BinaryService = (typeof BINARY_SERVICES)[number];
 
+/**
+ * What Settings → Programs can locate: the default services' programs, and the Node that runs
+ * Node programs (the agent-runner needs Node >= 22.13, which the app's own Node may not be).
+ */
+export const PROGRAMS = [...BINARY_SERVICES, 'node'] as const;
+
+/** One of PROGRAMS. */
+export type ProgramName = (typeof PROGRAMS)[number];
+
 /** User settings that the window can read and change. */
 export interface Settings {
   /** Forget keys from memory this many minutes after their last delivery; 0 = never. */
@@ -13,9 +22,11 @@ export interface Settings {
   /**
    * Where a default service's program is, when it is not on PATH or in ~/.stigmer/bin: an
    * executable, a Node script, or (stigmer-server) a package directory. Wins over every other
-   * place; a missing service name means "look in the usual places".
+   * place; a missing service name means "look in the usual places". `node` is the Node to run
+   * Node programs with; it is tried first, and passed over (with the reason shown) when it does
+   * not satisfy a program's range.
    */
-  binaries: Partial<Record<BinaryService, string>>;
+  binaries: Partial<Record<ProgramName, string>>;
   /** Start Stigmer Local (in the tray, window hidden) when the user logs in. Desktop app only. */
   launchAtLogin: boolean;
 }
@@ -44,7 +55,7 @@ export const settingsSchema = z
       .int('whole minutes')
       .min(0, 'at least 0 (0 = never forget)')
       .max(24 * 60, 'at most 1440 (one day)'),
-    binaries: z.partialRecord(z.enum(BINARY_SERVICES), binaryPath),
+    binaries: z.partialRecord(z.enum(PROGRAMS), binaryPath),
     launchAtLogin: z.boolean(),
   })
   .strict();

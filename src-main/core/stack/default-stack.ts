@@ -56,11 +56,16 @@ export function workspaceDir(dataDir: string): string {
   return path.join(dataDir, 'workspace');
 }
 
+/** The launch of a found program; a Node script keeps its range and chosen Node (`runtime`). */
 function launchArgs(
   binary: DiscoveredBinary,
   rest: string[],
-): Pick<ServiceSpec, 'command' | 'args'> {
-  return { command: binary.command, args: [...binary.args, ...rest] };
+): Pick<ServiceSpec, 'command' | 'args' | 'runtime'> {
+  return {
+    command: binary.command,
+    args: [...binary.args, ...rest],
+    ...(binary.runtime ? { runtime: binary.runtime } : {}),
+  };
 }
 
 /**

@@ -16,6 +16,9 @@ function options(extra: Partial<DiscoveryOptions> = {}): DiscoveryOptions {
   return {
     nodeExecutable: NODE,
     nodeEnv: NODE_ENV,
+    // An Electron whose Node satisfies the runner's >= 22.13 (node-program.test.ts has the rest).
+    nodeVersion: '22.13.0',
+    systemRoot: root,
     appEnv: { PATH: pathDir },
     homeDir: home,
     platform: 'linux',

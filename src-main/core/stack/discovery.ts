@@ -5,6 +5,7 @@ import {
   type Settings,
 } from '../../../src-shared/model/settings';
 import { readEnv } from './base-env';
+import { launchFor, type DiscoveredBinary, type NodeChoice } from './node-program';
 import {
   executableNames,
   expandHome,
@@ -19,36 +20,19 @@ export const DEFAULT_SERVICE_NAMES = BINARY_SERVICES;
 /** Name of one default service. */
 export type DefaultServiceName = BinaryService;
 
-/** Binary paths chosen by the user in Settings; they win over everything else. */
+/** Program paths chosen by the user in Settings (the services' and `node`); they win. */
 export type BinarySettings = Settings['binaries'];
 
-/**
- * How Node scripts are run. In Electron: `process.execPath` with `{ ELECTRON_RUN_AS_NODE: '1' }`;
- * in plain Node: `process.execPath` with `{}`.
- */
-export interface NodeRuntime {
-  nodeExecutable: string;
-  nodeEnv: Record<string, string>;
-}
+export {
+  launchFor,
+  type DiscoveredBinary,
+  type NodeChoice,
+  type NodeRuntime,
+} from './node-program';
 
 /** Inputs of binary discovery. */
-export interface DiscoveryOptions extends NodeRuntime {
+export interface DiscoveryOptions extends NodeChoice {
   settings?: BinarySettings;
-  appEnv: NodeJS.ProcessEnv;
-  homeDir: string;
-  platform?: NodeJS.Platform;
-}
-
-/** How to launch a found binary (or null command when nothing usable was found). */
-export interface DiscoveredBinary {
-  /** Absolute executable: the binary itself, or the Node executable for scripts. */
-  command: string | null;
-  /** Leading args: the script path for Node scripts, else empty. */
-  args: string[];
-  /** Env the launch itself needs (the node env for scripts), merged into the service env. */
-  env: Record<string, string>;
-  /** Every place looked at, human-readable, in order. */
-  searched: string[];
 }
 
 interface EnvOverride {
@@ -60,6 +44,8 @@ interface EnvOverride {
 interface ServiceLookup {
   envOverrides: EnvOverride[];
   binName: string;
+  /** The Node range of its script when its package declares none; default any Node. */
+  nodeRange?: string;
 }
 
 const LOOKUPS: Record<DefaultServiceName, ServiceLookup> = {
@@ -77,24 +63,18 @@ const LOOKUPS: Record<DefaultServiceName, ServiceLookup> = {
   'agent-runner': {
     envOverrides: [{ name: 'STIGMER_RUNNER_BIN', expects: "runner's main.js or executable" }],
     binName: 'stigmer-runner',
+    // @stigmer/runner-slim needs node:sqlite; its package says so in engines.node, a bare
+    // main.js copied out of it does not.
+    nodeRange: '>=22.13',
   },
 };
 
-/** Turns a probe hit into a launch: scripts run under the configured Node executable. */
-export function launchFor(found: ProbeResult, runtime: NodeRuntime): DiscoveredBinary | null {
-  if (found.kind === 'missing') return null;
-  if (found.kind === 'script') {
-    return {
-      command: runtime.nodeExecutable,
-      args: [found.path],
-      env: { ...runtime.nodeEnv },
-      searched: [],
-    };
-  }
-  return { command: found.path, args: [], env: {}, searched: [] };
-}
-
-/** Finds one default service's binary: settings, then env overrides, then PATH, then ~/.stigmer/bin. */
+/**
+ * Finds one default service's program: settings, then env overrides, then PATH, then
+ * ~/.stigmer/bin. A Node script found there gets its Node (node-program.ts); when no Node fits,
+ * the command is null and `runtime.problem` says why: the program was found, so looking further
+ * for another copy would only hide that.
+ */
 export async function discoverBinary(
   service: DefaultServiceName,
   options: DiscoveryOptions,
@@ -102,9 +82,15 @@ export async function discoverBinary(
   const platform = options.platform ?? process.platform;
   const lookup = LOOKUPS[service];
   const searched: string[] = [];
-  const done = (found: ProbeResult): DiscoveredBinary | null => {
-    const launch = launchFor(found, options);
-    return launch ? { ...launch, searched } : null;
+  const choice: NodeChoice = {
+    ...options,
+    nodeSetting: options.nodeSetting ?? options.settings?.node ?? null,
+  };
+  const want = { name: service, ...(lookup.nodeRange ? { fallback: lookup.nodeRange } : {}) };
+  // The program was found: the Node places searched follow the program's (when it is a script).
+  const done = async (found: ProbeResult): Promise<DiscoveredBinary | null> => {
+    const launch = await launchFor(found, choice, want);
+    return launch ? { ...launch, searched: [...searched, ...launch.searched] } : null;
   };
 
   const fromSettings = options.settings?.[service]?.trim();
@@ -112,7 +98,7 @@ export async function discoverBinary(
     const target = path.resolve(expandHome(fromSettings, options.homeDir));
     const found = await probePath(target);
     searched.push(`Settings: ${target} (${found.kind === 'missing' ? found.reason : 'found'})`);
-    const launch = done(found);
+    const launch = await done(found);
     if (launch) return launch;
   } else {
     searched.push('Settings: no path set');
@@ -129,14 +115,14 @@ export async function discoverBinary(
     searched.push(
       `$${override.name}: ${target} (${found.kind === 'missing' ? found.reason : 'found'})`,
     );
-    const launch = done(found);
+    const launch = await done(found);
     if (launch) return launch;
   }
 
   const onPath = await findOnPath(lookup.binName, options.appEnv, platform);
   searched.push(...onPath.searched);
   if (onPath.found) {
-    const launch = done(onPath.found);
+    const launch = await done(onPath.found);
     if (launch) return launch;
   }
 
@@ -147,7 +133,7 @@ export async function discoverBinary(
     if (found.kind !== 'missing' || file === lookup.binName) {
       searched.push(`${target} (${found.kind === 'missing' ? found.reason : 'found'})`);
     }
-    const launch = done(found);
+    const launch = await done(found);
     if (launch) return launch;
   }
 

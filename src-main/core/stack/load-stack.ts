@@ -74,7 +74,12 @@ export class StackLoader {
     // Inside the private data dir; the runner's own files there are left as it made them.
     await mkdir(workspaceDir(dataDir), { recursive: true, mode: PRIVATE_DIR_MODE });
 
-    const runtime = { nodeExecutable: o.nodeExecutable, nodeEnv: o.nodeEnv };
+    const runtime = {
+      nodeExecutable: o.nodeExecutable,
+      nodeEnv: o.nodeEnv,
+      nodeVersion: o.nodeVersion,
+      nodeSetting: this.binarySettings.node ?? null,
+    };
     const binaries = await discoverBinaries({
       ...runtime,
       settings: this.binarySettings,

@@ -122,14 +122,15 @@ function probeVersion(
   });
 }
 
-const defaultCache = new NodeVersionCache();
+/** The cache every resolution shares unless given its own (tests give their own). */
+export const defaultNodeCache = new NodeVersionCache();
 
 /**
  * Resolves a Node for `range`: Settings → Programs → Node, STIGMER_NODE, the app's own Node, the
  * first `node` on PATH, then the install places (highest fitting version). Never throws.
  */
 export async function resolveNode(opts: ResolveNodeOptions): Promise<NodeResolution> {
-  const cache = opts.cache ?? defaultCache;
+  const cache = opts.cache ?? defaultNodeCache;
   const searched: NodeSearched[] = [];
   try {
     satisfies('v0.0.0', opts.range);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './durations';
+import { validRange } from 'semver';
 
 /** Service names: lowercase letters, digits and dashes, at most 63 characters. */
 export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -144,6 +145,18 @@ const key = z.union(
   { error: `expected ${UNIONS.key.expected}` },
 );
 
+const RANGE_HINT = 'expected a Node version range as in engines.node, e.g. ">=22.13"';
+
+/** `runtime: { node: ">=22.13" }`: the service is a Node program needing that Node. */
+const runtime = z.strictObject(
+  {
+    node: nonEmpty('a Node version range').refine((value) => validRange(value) !== null, {
+      error: RANGE_HINT,
+    }),
+  },
+  { error: 'expected {node: ">=22.13"}' },
+);
+
 const stringList = (what: string) => z.array(text(what), { error: `expected a list of ${what}s` });
 
 /** One service entry of the stack file (all fields optional: an override gives only what changes). */
@@ -166,6 +179,7 @@ export const serviceEntrySchema = z.strictObject(
       .optional(),
     depends_on: stringList('service name').optional(),
     readiness: readiness.optional(),
+    runtime: runtime.optional(),
     restart: restart.optional(),
     stop: stop.optional(),
     critical: z.boolean({ error: 'expected true or false' }).optional(),
@@ -204,4 +218,5 @@ export const ALLOWED_FIELDS: Record<string, string[]> = {
   signal: ['signal', 'grace'],
   stdin: ['stdin', 'grace'],
   name: ['name', 'required'],
+  runtime: ['node'],
 };

@@ -24,6 +24,7 @@ async function loader(appEnv: NodeJS.ProcessEnv = {}): Promise<StackLoader> {
     settings: { temporal: temporalBin },
     nodeExecutable: '/opt/node',
     nodeEnv: { ELECTRON_RUN_AS_NODE: '1' },
+    nodeVersion: '22.13.0', // an Electron whose Node any script here accepts
     homeDir: home,
     platform: 'linux',
   });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { baseEnv, isSecretName } from './base-env';
 import { DEFAULT_RESTART } from './default-stack';
-import { launchFor, type NodeRuntime } from './discovery';
+import { launchFor, type NodeChoice } from './discovery';
+import { applyNodeRange } from './node-program';
 import { expandHome, findOnPath, probePath } from './path-search';
 import { StackFileError } from './stack-file-errors';
 import { SERVICE_NAME_PATTERN, type ServiceEntry, type StackFileConfig } from './stack-file-schema';
@@ -14,7 +15,7 @@ export const DEFAULT_READINESS_TIMEOUT_MS = 30_000;
 export const DEFAULT_STOP_GRACE_MS = 5_000;
 
 /** What merging needs besides the file: where it lives and how to resolve commands. */
-export interface MergeContext extends NodeRuntime {
+export interface MergeContext extends NodeChoice {
   /** Display name of the file in messages, e.g. `stack.yaml`. */
   fileName: string;
   /** Relative `command` and `cwd` resolve against this directory. */
@@ -33,13 +34,18 @@ interface ResolvedCommand {
   prefix: string[];
   env: Record<string, string>;
   searched: string[];
+  runtime: ServiceSpec['runtime'];
 }
 
 /**
  * Relative paths resolve against the file's dir. A bare name (`node`, `my-tool`) is looked for
  * there first, then on PATH, so both `server.mjs` beside the file and `python3` work.
  */
-async function resolveCommand(raw: string, ctx: MergeContext): Promise<ResolvedCommand> {
+async function resolveCommand(
+  raw: string,
+  ctx: MergeContext,
+  want: { name: string; declared: string | null },
+): Promise<ResolvedCommand> {
   const expanded = expandHome(raw, ctx.homeDir);
   const platform = ctx.platform ?? process.platform;
   const target = path.resolve(ctx.fileDir, expanded);
@@ -47,15 +53,18 @@ async function resolveCommand(raw: string, ctx: MergeContext): Promise<ResolvedC
   const searched = [
     `${ctx.fileName}: ${target} (${found.kind === 'missing' ? found.reason : 'found'})`,
   ];
-  let launch = launchFor(found, ctx);
+  let launch = await launchFor(found, ctx, want);
   const isBare = !path.isAbsolute(expanded) && !/[\\/]/.test(expanded);
   if (!launch && isBare) {
     const lookup = await findOnPath(expanded, ctx.appEnv, platform);
     searched.push(...lookup.searched);
-    launch = lookup.found ? launchFor(lookup.found, ctx) : null;
+    launch = lookup.found ? await launchFor(lookup.found, ctx, want) : null;
   }
-  if (launch) return { command: launch.command, prefix: launch.args, env: launch.env, searched };
-  return { command: null, prefix: [], env: {}, searched };
+  if (launch) {
+    const { command, args: prefix, env, runtime = null } = launch;
+    return { command, prefix, env, searched: [...searched, ...launch.searched], runtime };
+  }
+  return { command: null, prefix: [], env: {}, searched, runtime: null };
 }
 
 function toReadiness(entry: NonNullable<ServiceEntry['readiness']>): Readiness {
@@ -122,7 +131,8 @@ async function applyEntry(
 ): Promise<ServiceSpec> {
   const spec = existing ? structuredClone(existing) : newService(name, ctx);
   if (entry.command !== undefined) {
-    const resolved = await resolveCommand(entry.command, ctx);
+    const declared = entry.runtime?.node ?? null;
+    const resolved = await resolveCommand(entry.command, ctx, { name, declared });
     // The default's discovered launch (e.g. `node main.js` and its node env) no longer applies.
     const keepArgs = existing ? spec.args.slice(ctx.launchArgCounts?.[name] ?? 0) : [];
     for (const key of Object.keys(ctx.nodeEnv)) delete spec.env[key];
@@ -130,9 +140,19 @@ async function applyEntry(
     spec.args = [...resolved.prefix, ...(entry.args ?? keepArgs)];
     spec.env = { ...spec.env, ...resolved.env };
     spec.searched = resolved.searched;
+    spec.runtime = resolved.runtime;
+    if (declared && !resolved.runtime && resolved.command) {
+      problems.push(
+        `${ctx.fileName}: services.${name}.runtime: ${resolved.command} is not a Node script (a .js/.mjs/.cjs file, a "#!/usr/bin/env node" script or an npm bin link); point command at the script itself, or remove runtime.`,
+      );
+    }
   } else if (entry.args !== undefined) {
     const prefix = spec.args.slice(0, ctx.launchArgCounts?.[name] ?? 0);
     spec.args = [...prefix, ...entry.args];
+  }
+  if (entry.command === undefined && entry.runtime !== undefined) {
+    const problem = await applyNodeRange(spec, entry.runtime.node, ctx);
+    if (problem) problems.push(`${ctx.fileName}: services.${name}.runtime: ${problem}`);
   }
   if (entry.display_name !== undefined) spec.displayName = entry.display_name;
   if (entry.cwd !== undefined)

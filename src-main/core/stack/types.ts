@@ -1,3 +1,5 @@
+import type { ServiceRuntime } from '../../../src-shared/model/runtime';
+
 /** How the supervisor knows a service is ready. */
 export type Readiness =
   | { kind: 'none' }
@@ -43,6 +45,22 @@ export interface ServiceSpec {
   searched: string[];
   /** Names of secret keys this service may receive in its env (issue: keys). */
   keys: { name: string; required: boolean }[];
+  /** For a Node program: the range it needs and the Node chosen (see NodeProgram); else absent. */
+  runtime?: NodeProgram | null;
+}
+
+/**
+ * A service that is a Node script run as `[node, script, ...args]`. `node` is null when no Node
+ * satisfies `range`: then the spec's command is null and `problem` says why and what to do.
+ */
+export interface NodeProgram {
+  kind: 'node';
+  range: string;
+  /** Where the range came from, for the docs' "which Node runs which service". */
+  rangeFrom: 'stack file' | 'engines.node' | 'default';
+  script: string;
+  node: ServiceRuntime | null;
+  problem: string | null;
 }
 
 /** The whole stack: services in declaration order. */

@@ -104,13 +104,17 @@ export class ServiceProcess {
       readyAt: this.readyAt,
       restarts: this.restarts,
       ports: [...s.ports],
-      lastError: this.lastError,
+      // A Node program without a Node it can run on: the advice says which Node and what to do.
+      lastError:
+        this.state === 'not-installed' && s.runtime?.problem ? s.runtime.problem : this.lastError,
       lastLines: this.tail.snapshot(),
       nextRestartAt: this.nextRestartAt,
       command: s.command === null ? null : [s.command, ...s.args],
       searched: [...s.searched],
       neededKeys: this.state === 'needs-key' ? [...this.neededKeys] : [],
       heldReason: this.state === 'held' ? this.heldReason : null,
+      runtime: s.runtime?.node ?? null,
+      runtimeNeeded: s.runtime && !s.runtime.node ? { kind: 'node', range: s.runtime.range } : null,
     };
   }
 

@@ -254,7 +254,8 @@ export class Supervisor {
     const outcome = await target.start();
     if (outcome === 'ready' || waits(outcome)) return;
     const spec = target.definition;
-    if (outcome === 'not-installed') throw new Error(notInstalledAdvice(name, spec.searched));
+    if (outcome === 'not-installed')
+      throw new Error(spec.runtime?.problem ?? notInstalledAdvice(name, spec.searched));
     if (outcome === 'stopped' && target.status().lastError === null) {
       throw new Error(`${name} was stopped before it was ready.`);
     }

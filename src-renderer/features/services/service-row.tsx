@@ -7,6 +7,7 @@ import { useNavigation } from '../../stores/navigation';
 import { StatusPill } from './status-pill';
 import { formatBytes, formatCpu, formatUptime } from '../../../src-shared/model/format';
 import { BINARY_SERVICES } from '../../../src-shared/model/settings';
+import { needLabel, runtimeLabel } from '../../../src-shared/model/runtime';
 
 const canStart = (s: ServiceStatus) => ['stopped', 'crashed', 'failed'].includes(s.state);
 const canStop = (s: ServiceStatus) =>
@@ -35,10 +36,23 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
   return (
     <li className="service" data-service={service.name} aria-label={service.displayName}>
       <div className="service-main">
-        <StatusPill state={service.state} />
+        <StatusPill
+          state={service.state}
+          // Found, but no Node it can run on: say which Node it needs, not "Not installed".
+          label={
+            service.state === 'not-installed' && service.runtimeNeeded
+              ? needLabel(service.runtimeNeeded)
+              : undefined
+          }
+        />
         <div className="service-name">
           <span className="name">{service.displayName}</span>
           {!service.critical && <span className="tag">optional</span>}
+          {service.runtime && (
+            <span className="tag" data-field="runtime" title={service.runtime.path}>
+              {runtimeLabel(service.runtime)}
+            </span>
+          )}
         </div>
         <dl className="facts">
           <div>
@@ -134,10 +148,13 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
       {service.state === 'not-installed' && (
         <details className="service-detail" data-field="searched">
           <summary>
-            Not found after looking in {service.searched.length} places.{' '}
-            {(BINARY_SERVICES as readonly string[]).includes(service.name)
-              ? 'Install it, or set where it is in Settings → Programs.'
-              : 'Check its command in the stack file, then reload the stack file.'}
+            {service.runtimeNeeded
+              ? `Its program was found; no Node that fits ${service.runtimeNeeded.range} in the ${service.searched.length} places looked at.`
+              : `Not found after looking in ${service.searched.length} places. ${
+                  (BINARY_SERVICES as readonly string[]).includes(service.name)
+                    ? 'Install it, or set where it is in Settings → Programs.'
+                    : 'Check its command in the stack file, then reload the stack file.'
+                }`}
           </summary>
           <ul>
             {service.searched.map((place) => (

@@ -1,11 +1,8 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import {
-  BINARY_SERVICES,
-  type BinaryService,
-  type Settings,
-} from '../../../src-shared/model/settings';
+import { PROGRAMS, type ProgramName, type Settings } from '../../../src-shared/model/settings';
 import { useServices } from '../../stores/services';
+import { programState } from './program-state';
 
 /** What a form's last save did: "Saved." as a status, or the error as an alert. */
 type SaveStatus = { kind: 'ok' | 'error'; text: string } | null;
@@ -20,13 +17,20 @@ function FormStatus({ status }: { status: SaveStatus }) {
   );
 }
 
-/** One text field per default service: its saved location, or blank. */
-function pathFields(binaries: Settings['binaries']): Record<BinaryService, string> {
-  return Object.fromEntries(BINARY_SERVICES.map((name) => [name, binaries[name] ?? ''])) as Record<
-    BinaryService,
+/** One text field per program (the default services' and Node): its saved location, or blank. */
+function pathFields(binaries: Settings['binaries']): Record<ProgramName, string> {
+  return Object.fromEntries(PROGRAMS.map((name) => [name, binaries[name] ?? ''])) as Record<
+    ProgramName,
     string
   >;
 }
+
+const PLACEHOLDER: Record<ProgramName, string> = {
+  temporal: '/path/to/temporal',
+  'stigmer-server': '/path/to/stigmer-server',
+  'agent-runner': '/path/to/stigmer-runner (or its main.js, or its folder)',
+  node: '/path/to/node (agent-runner needs 22.13 or newer)',
+};
 
 /** Settings: how long keys stay in memory, where the default services' programs are, the stack file. */
 export function SettingsView() {
@@ -91,7 +95,7 @@ export function SettingsView() {
     }
   };
 
-  const locate = async (name: BinaryService) => {
+  const locate = async (name: ProgramName) => {
     try {
       const picked = await api.pickProgram(name);
       // Filled in, not saved: Save locations applies it, like a typed path.
@@ -107,8 +111,8 @@ export function SettingsView() {
   const savePaths = async (event: FormEvent) => {
     event.preventDefault();
     // A blank field means "look in the usual places".
-    const binaries: Partial<Record<BinaryService, string>> = {};
-    for (const name of BINARY_SERVICES) if (paths[name].trim()) binaries[name] = paths[name].trim();
+    const binaries: Partial<Record<ProgramName, string>> = {};
+    for (const name of PROGRAMS) if (paths[name].trim()) binaries[name] = paths[name].trim();
     setSavingPaths(true);
     try {
       const next = await api.setSettings({ binaries });
@@ -188,8 +192,13 @@ export function SettingsView() {
           path to an executable or a Node script (for stigmer-server also its package folder). Leave
           blank to look in the usual places. A command set in the stack file wins over these.
         </p>
-        {BINARY_SERVICES.map((name) => {
-          const service = services?.find((s) => s.name === name);
+        <p className="hint">
+          node: the Node that runs Node programs (agent-runner needs 22.13 or newer). Tried first;
+          without it, or when it is too old, STIGMER_NODE, the app&apos;s own Node, node on PATH and
+          the nvm, fnm, Volta, asdf, Homebrew and /usr/local installs are tried.
+        </p>
+        {PROGRAMS.map((name) => {
+          const state = services ? programState(name, services) : null;
           return (
             <div key={name} className="settings-program">
               <label htmlFor={`${id}-bin-${name}`}>{name}</label>
@@ -198,7 +207,7 @@ export function SettingsView() {
                 type="text"
                 spellCheck={false}
                 autoComplete="off"
-                placeholder={`/path/to/${name}`}
+                placeholder={PLACEHOLDER[name]}
                 value={paths[name]}
                 disabled={!settings}
                 onChange={(e) => setPaths({ ...paths, [name]: e.target.value })}
@@ -213,9 +222,9 @@ export function SettingsView() {
                   Locate…
                 </button>
               )}
-              {service && (
+              {state && (
                 <span className="hint" data-field="program-state" data-service={name}>
-                  {service.state === 'not-installed' ? 'not found' : 'found'}
+                  {state}
                 </span>
               )}
             </div>
