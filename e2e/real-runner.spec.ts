@@ -278,3 +278,48 @@ test("a key typed in the dialog is in the real runner's environ and nowhere else
   expect(double.lines.join('\n')).not.toContain(canary);
   expect(await page.content()).not.toContain(canary);
 });
+
+test('rotation against the real runner: it restarts with the new key only, the old one is in no process', async ({
+  page,
+}) => {
+  const port = await freePort();
+  double = await startTemporalDouble(port, 'answer');
+  await launch(port, { STIGMER_NODE: paths.node22 });
+  const dash = await openDashboard(page);
+  const keys = new KeysPage(page);
+  await dash.startAll();
+  await keys.expectDialog('Anthropic API key');
+  const first = canaryKey('rot1');
+  await keys.enterKey(first, { remember: false });
+  await expect(dash.state('agent-runner')).toHaveAttribute('data-state', 'ready', {
+    timeout: 90_000,
+  });
+  const pid1 = await dash.pid('agent-runner');
+
+  const second = canaryKey('rot2');
+  await keys.openView();
+  await keys.rotate('ANTHROPIC_API_KEY');
+  await keys.expectDialog('Rotate Anthropic API key');
+  await keys.enterKey(second);
+  const notice = page.locator('[data-field="rotation-notice"]');
+  // The real runner boots in 5-15 s; the rotation waits for its "Worker ready".
+  await expect(notice).toHaveAttribute('data-outcome', 'rotated', { timeout: 90_000 });
+  await keys.openServices();
+  await dash.expectState('agent-runner', 'ready');
+  const pid2 = await dash.pid('agent-runner');
+  expect(pid2).not.toBe(pid1);
+  expect(alive(pid1)).toBe(false);
+  const environ = await readFile(`/proc/${pid2}/environ`, 'utf8');
+  expect(environ).toContain(`ANTHROPIC_API_KEY=${second}`);
+  expect(environ).not.toContain(first);
+  expect((await signals()).join('\n')).toMatch(new RegExp(`SIGTERM to pid ${pid1}.*rotation`));
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const environ = await readFile(`/proc/${name}/environ`, 'utf8').catch(() => '');
+    expect(environ.includes(first), `the old key in the environment of pid ${name}`).toBe(false);
+  }
+  for (const value of [first, second]) {
+    expect(await filesContaining(host!.userDataDir, value)).toEqual([]);
+    expect(host!.output.join('\n')).not.toContain(value);
+  }
+});
