@@ -41,7 +41,8 @@ async function canAccess(file: string, mode: number): Promise<boolean> {
 }
 
 async function probeFile(file: string): Promise<ProbeResult> {
-  // Follow symlinks so an npm bin shim (a link to main.js) runs under our Node, not PATH's.
+  // Follow symlinks so an npm bin link (to main.js) is known as a Node script: it then runs with
+  // the Node chosen for it (node-program.ts), not whichever `node` its shebang finds on PATH.
   const real = await realpath(file).catch(() => file);
   if (isNodeScript(real)) {
     return (await canAccess(real, constants.R_OK))
