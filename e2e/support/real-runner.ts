@@ -37,11 +37,18 @@ export function realRunnerPaths(): { paths: RealRunnerPaths } | { missing: strin
     bin: pick('STIGMER_TEST_RUNNER_BIN'),
     node22: pick('STIGMER_TEST_NODE22'),
   };
-  const absent = Object.entries(paths).filter(([, p]) => !p || !existsSync(p));
+  const names = {
+    main: 'STIGMER_TEST_RUNNER_MAIN',
+    bin: 'STIGMER_TEST_RUNNER_BIN',
+    node22: 'STIGMER_TEST_NODE22',
+  };
+  const absent = (Object.keys(paths) as (keyof RealRunnerPaths)[]).filter(
+    (k) => !paths[k] || !existsSync(paths[k]),
+  );
   if (absent.length === 0) return { paths };
   return {
     missing:
-      `the real Stigmer runner is not installed (${absent.map(([k]) => k).join(', ')} missing; ` +
+      `the real Stigmer runner is not installed (no ${absent.map((k) => names[k]).join(', ')}; ` +
       `looked in the environment and ${envFile}). Run \`bash scripts/setup-runner.sh\` once ` +
       '(about 1-2 minutes; it caches the runner and a Node 22 outside the repo).',
   };
