@@ -39,6 +39,7 @@ ${opts.temporal === 'discover' ? '' : '  temporal:\n    enabled: false\n'}  stig
       STIGMER_BACKEND_ENDPOINT: "http://localhost:${opts.serverPort}"
       STAND_IN_MODE: ${opts.runnerMode ?? 'ok'}
     readiness: { log: "Worker ready, polling for tasks", timeout: 10s }
+    wait_for: null # the stand-in needs no Temporal
     restart:
       policy: on-failure
       backoff: 1s

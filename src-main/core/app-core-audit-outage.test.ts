@@ -43,6 +43,7 @@ const stack = (port: number) => `services:
     depends_on: [stigmer-server]
     env: { STIGMER_BACKEND_ENDPOINT: "http://localhost:${port}" }
     readiness: { log: "Worker ready, polling for tasks", timeout: 10s }
+    wait_for: null # the stand-in needs no Temporal
 `;
 
 /** Pids of every process on the machine whose environment holds `needle` (Linux /proc). */

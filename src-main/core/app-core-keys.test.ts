@@ -37,6 +37,7 @@ const stack = (port: number) => `services:
     depends_on: [stigmer-server]
     env: { STIGMER_BACKEND_ENDPOINT: "http://localhost:${port}", STAND_IN_LEAK_KEY: "1" }
     readiness: { log: "Worker ready, polling for tasks", timeout: 10s }
+    wait_for: null # the stand-in needs no Temporal
 `;
 
 describe('keys through the app core', () => {

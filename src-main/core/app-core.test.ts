@@ -101,6 +101,8 @@ describe('app core', () => {
       '── starting ──',
       expect.stringMatching(/^\[server\] listening/),
       '── ready (pid N) ──',
+      // Every signal the app sends is a line of its own, with why.
+      '── SIGTERM to pid N (group): user stop ──',
       '[server] SIGTERM, closing',
       '── stopped ──',
     ]);

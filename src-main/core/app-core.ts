@@ -91,6 +91,17 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     redact: (line) => logs.redactLine(line),
   });
   supervisor.onOutput((name, stream, chunk) => logs.write(name, stream, chunk));
+  // Every signal the app sends: a system line in that service's log (via onRecord) and the journal.
+  supervisor.onSignal((name, e) => {
+    void recorder.record({
+      type: 'service.signal',
+      actor: 'system',
+      service: name,
+      pid: e.pid,
+      outcome: 'info',
+      detail: e.detail,
+    });
+  });
   // The journal takes entries again (the gap entry is on disk): start what was held back.
   recorder.onRecovered(() => void supervisor.startWaiting(['held']).catch(() => undefined));
   const runStartedAt = Date.now();

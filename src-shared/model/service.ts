@@ -4,6 +4,8 @@ import type { RuntimeNeed, ServiceRuntime } from './runtime';
 export type ServiceState =
   | 'stopped'
   | 'starting'
+  /** Waiting for an address outside the stack to open (see `waitingFor`); probed, never retried. */
+  | 'waiting'
   | 'ready'
   | 'stopping'
   | 'backoff'
@@ -19,6 +21,7 @@ export type ServiceState =
 export const SERVICE_STATES: readonly ServiceState[] = [
   'stopped',
   'starting',
+  'waiting',
   'ready',
   'stopping',
   'backoff',
@@ -64,6 +67,10 @@ export interface ServiceStatus {
   runtime?: ServiceRuntime | null;
   /** The Node it needs and no place searched has (with 'not-installed': "Needs Node 22.13+"). */
   runtimeNeeded?: RuntimeNeed | null;
+  /** What it waits for before it starts (set only while state is 'waiting'). */
+  waitingFor?: { label: string; address: string } | null;
+  /** The last failure explained in plain words (reason, fix), when the app knows the cause. */
+  failure?: { kind: string; reason: string; fix: string; permanent: boolean } | null;
 }
 
 /** What a running service's process group uses: all its processes summed. */
@@ -112,4 +119,19 @@ export function stackStateOf(services: readonly ServiceStatus[]): StackState {
   if (installed.some((s) => s.state === 'starting' || s.state === 'stopping')) return 'starting';
   if (installed.every((s) => s.state === 'ready')) return 'ready';
   return 'degraded';
+}
+
+/** "Waiting for Temporal at 127.0.0.1:7233" (the row's and the tray's label while waiting). */
+export function waitingLabel(w: { label: string; address: string }): string {
+  return w.label === w.address
+    ? `Waiting for ${w.address}`
+    : `Waiting for ${w.label} at ${w.address}`;
+}
+
+/** What the user can do so that the awaited address opens. */
+export function waitingHint(w: { label: string; address: string }): string {
+  if (w.label === 'Temporal') {
+    return 'Enable the temporal service in your stack file, or run `temporal server start-dev` in a terminal.';
+  }
+  return `Start what should listen on ${w.address}, or change wait_for in the stack file. It starts as soon as that address accepts connections.`;
 }

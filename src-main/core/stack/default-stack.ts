@@ -153,6 +153,9 @@ export function defaultStack(options: DefaultStackOptions): StackSpec {
     },
     dependsOn: external ? ['stigmer-server'] : ['stigmer-server', 'temporal'],
     readiness: { kind: 'log', stream: 'stdout', pattern: RUNNER_READY_PATTERN, timeoutMs: 30_000 },
+    // Without Temporal it only crash-loops: wait for its address (at once when the stack's own
+    // temporal service, a dependency, is up; until it opens when Temporal runs elsewhere or not).
+    waitFor: { env: 'TEMPORAL_SERVICE_ADDRESS', label: 'Temporal' },
     restart: { ...DEFAULT_RESTART },
     stop: { kind: 'signal', signal: 'SIGTERM', graceMs: 5_000 },
     critical: false,

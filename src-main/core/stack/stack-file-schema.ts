@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './durations';
 import { validRange } from 'semver';
+import { parseHostPort } from './host-port';
 
 /** Service names: lowercase letters, digits and dashes, at most 63 characters. */
 export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -145,6 +146,27 @@ const key = z.union(
   { error: `expected ${UNIONS.key.expected}` },
 );
 
+const HOST_PORT_HINT = 'expected "host:port", e.g. "127.0.0.1:7233"';
+
+/** `wait_for: { tcp: "host:port", label? }`; null removes a default's wait_for. */
+const waitFor = z.union(
+  [
+    z.null(),
+    z.strictObject({
+      tcp: text('an address').transform((value, ctx) => {
+        const parsed = parseHostPort(value);
+        if (parsed === null) {
+          ctx.issues.push({ code: 'custom', message: HOST_PORT_HINT, input: value });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+      label: nonEmpty('a label').optional(),
+    }),
+  ],
+  { error: 'expected {tcp: "host:port", label: "..."} or null' },
+);
+
 const RANGE_HINT = 'expected a Node version range as in engines.node, e.g. ">=22.13"';
 
 /** `runtime: { node: ">=22.13" }`: the service is a Node program needing that Node. */
@@ -180,6 +202,7 @@ export const serviceEntrySchema = z.strictObject(
     depends_on: stringList('service name').optional(),
     readiness: readiness.optional(),
     runtime: runtime.optional(),
+    wait_for: waitFor.optional(),
     restart: restart.optional(),
     stop: stop.optional(),
     critical: z.boolean({ error: 'expected true or false' }).optional(),
@@ -219,4 +242,5 @@ export const ALLOWED_FIELDS: Record<string, string[]> = {
   stdin: ['stdin', 'grace'],
   name: ['name', 'required'],
   runtime: ['node'],
+  wait_for: ['tcp', 'label'],
 };

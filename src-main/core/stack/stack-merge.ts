@@ -4,6 +4,7 @@ import { DEFAULT_RESTART } from './default-stack';
 import { launchFor, type NodeChoice } from './discovery';
 import { applyNodeRange } from './node-program';
 import { expandHome, findOnPath, probePath } from './path-search';
+import { formatHostPort } from './host-port';
 import { StackFileError } from './stack-file-errors';
 import { SERVICE_NAME_PATTERN, type ServiceEntry, type StackFileConfig } from './stack-file-schema';
 import { checkDependencies } from './stack-checks';
@@ -167,6 +168,11 @@ async function applyEntry(
   spec.env = mergeEnv(name, spec.env, entry, new Set(spec.keys.map((k) => k.name)), ctx, problems);
   if (entry.depends_on !== undefined) spec.dependsOn = [...entry.depends_on];
   if (entry.readiness !== undefined) spec.readiness = toReadiness(entry.readiness);
+  if (entry.wait_for !== undefined) {
+    const w = entry.wait_for;
+    spec.waitFor =
+      w === null ? null : { ...w.tcp, label: w.label ?? formatHostPort(w.tcp.host, w.tcp.port) };
+  }
   if (entry.stop !== undefined) spec.stop = toStop(entry.stop, spec.stop.graceMs);
   if (entry.critical !== undefined) spec.critical = entry.critical;
   if (entry.ports !== undefined) spec.ports = [...entry.ports];

@@ -1,4 +1,5 @@
 import type { ServiceRuntime } from '../../../src-shared/model/runtime';
+import type { WaitFor } from './host-port';
 
 /** How the supervisor knows a service is ready. */
 export type Readiness =
@@ -6,6 +7,8 @@ export type Readiness =
   | { kind: 'tcp'; port: number; host: string; timeoutMs: number }
   | { kind: 'log'; stream: 'stdout' | 'stderr' | 'any'; pattern: string; timeoutMs: number }
   | { kind: 'http'; url: string; timeoutMs: number };
+
+export type { WaitFor } from './host-port';
 
 /** How a service is asked to stop before SIGKILL. */
 export type StopStrategy =
@@ -47,6 +50,8 @@ export interface ServiceSpec {
   keys: { name: string; required: boolean }[];
   /** For a Node program: the range it needs and the Node chosen (see NodeProgram); else absent. */
   runtime?: NodeProgram | null;
+  /** An address outside the stack to wait for before each spawn (state 'waiting'); none when absent. */
+  waitFor?: WaitFor | null;
 }
 
 /**

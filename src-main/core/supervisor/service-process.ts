@@ -1,17 +1,49 @@
 import type { ServiceSpec } from '../stack/types';
 import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
+import { resolveWaitFor } from '../stack/host-port';
 import * as advice from './advice';
 import type { ExitInfo } from './advice';
 import { LineTail, type OutputStream } from './line-tail';
-import { reapChild, spawnChild, terminateChild, type ChildHandle } from './child-handle';
+import {
+  reapChild,
+  spawnChild,
+  terminateChild,
+  type ChildHandle,
+  type SignalReport,
+} from './child-handle';
+import { crashVerdict, readinessVerdict } from './crash-verdict';
+import type { FailureExplanation } from './failure-knowledge';
 import { checkPortFree, portInUseAdvice } from './port-check';
 import { describeReadinessTimeout, waitForReadiness } from './readiness';
 import { KeysHeldError, NeedsKeyError, needsKeyAdvice } from './needs-key';
-import { CrashHistory, backoffDelay, isCrashLoop, wantsRestart } from './restart-policy';
+import { CrashHistory } from './restart-policy';
+import { PROBE_INTERVAL_MS, tcpOpen, waitAddress } from './wait-for';
 
 /** Where a start request ended: ready, or the state that stopped it from getting there. */
 export type StartOutcome =
-  'ready' | 'failed' | 'crashed' | 'stopped' | 'not-installed' | 'needs-key' | 'held';
+  'ready' | 'failed' | 'crashed' | 'stopped' | 'not-installed' | 'needs-key' | 'held' | 'waiting';
+
+/**
+ * Why the app stops a child; written with each signal to its log and the journal. The words
+ * are the user's ("user stop", "quit"), optionally followed by what caused it.
+ */
+export type StopReason =
+  | 'user stop'
+  | 'readiness timeout'
+  | 'crash-loop stop'
+  | 'quit'
+  | 'rotation'
+  | 'restart'
+  | 'dependency failed'
+  | 'removed from the stack';
+
+/** A signal (or stdin shutdown) sent to a child, with why. */
+export interface SignalEvent extends SignalReport {
+  /** Why it was sent, e.g. "user stop" or "readiness timeout (did not print … within 30 s)". */
+  reason: string;
+  /** The whole sentence for the log and journal: "SIGTERM to pid 123 (group): user stop". */
+  detail: string;
+}
 
 /** How the last child ended, and whether SIGKILL was needed to end it. */
 export interface ExitRecord extends ExitInfo {
@@ -28,6 +60,10 @@ export interface ServiceProcessOptions {
   onOutput: (stream: OutputStream, chunk: Buffer) => void;
   /** Redacts secrets from a line before it is kept for status and crash reasons. */
   redact?: (line: string) => string;
+  /** Told of every signal sent to a child (and of a stdin shutdown), as it is sent. */
+  onSignal?: (event: SignalEvent) => void;
+  /** Pause between probes of a `waitFor` address (default 1 s; never less in the app). */
+  waitProbeMs?: number;
 }
 
 /**
@@ -60,6 +96,18 @@ export class ServiceProcess {
   /** Terminations and crash clean-ups in flight; stop() waits for all of them. */
   private readonly pending = new Set<Promise<void>>();
   private ending: Promise<void> | null = null;
+  /** What it waits for (only meaningful in 'waiting'). */
+  private waitingFor: { label: string; address: string } | null = null;
+  /** Ends the pause between two probes at once (a stop while waiting). */
+  private wakeWait: (() => void) | null = null;
+  /** The explained cause of the last failure, shown as `failure`. */
+  private failure: FailureExplanation | null = null;
+  /** The explanation of the previous exit: the same one twice in a row gives up. */
+  private previousFailure: FailureExplanation | null = null;
+  /** Set by stop(), cleared by start(): the last start ended because the user (or app) stopped it. */
+  private stopped = false;
+  /** Waiting because a dependency waits (no probe of its own; the supervisor starts it later). */
+  private behind = false;
 
   constructor(
     spec: ServiceSpec,
@@ -115,12 +163,29 @@ export class ServiceProcess {
       heldReason: this.state === 'held' ? this.heldReason : null,
       runtime: s.runtime?.node ?? null,
       runtimeNeeded: s.runtime && !s.runtime.node ? { kind: 'node', range: s.runtime.range } : null,
+      waitingFor: this.state === 'waiting' ? this.waitingFor : null,
+      failure: this.failure && {
+        kind: this.failure.kind,
+        reason: this.failure.reason,
+        fix: this.failure.fix,
+        permanent: this.failure.permanent,
+      },
     };
+  }
+
+  /** True when the last start was ended by stop() (not by a failure). */
+  get stoppedOnRequest(): boolean {
+    return this.stopped;
   }
 
   /** Replace the definition; a live child keeps the old one until it is spawned again. */
   setSpec(spec: ServiceSpec): void {
-    if (this.child !== null || this.state === 'starting' || this.state === 'backoff') {
+    if (
+      this.child !== null ||
+      this.state === 'starting' ||
+      this.state === 'backoff' ||
+      this.state === 'waiting'
+    ) {
       this.nextSpec = spec;
       return;
     }
@@ -141,12 +206,39 @@ export class ServiceProcess {
   }
 
   /**
+   * Wait (state 'waiting', nothing spawned) because a dependency waits for `waitingFor`; only
+   * from a state where nothing runs.
+   */
+  waitBehind(waitingFor: { label: string; address: string }): void {
+    if (!['stopped', 'failed', 'crashed', 'waiting'].includes(this.state) || this.child) return;
+    this.behind = true;
+    this.waitingFor = { ...waitingFor };
+    this.lastError = null;
+    this.heldReason = null;
+    this.setState('waiting');
+  }
+
+  /** The dependency it waited behind will not come up: back to 'stopped', saying why. */
+  endWaitBehind(reason: string): void {
+    if (!this.behind || this.state !== 'waiting') return;
+    this.behind = false;
+    this.waitingFor = null;
+    this.lastError = reason;
+    this.setState('stopped');
+  }
+
+  /**
    * User start: resolves when the service is ready or has settled in a state that will not
    * become ready by itself. Resets the restart count; a second call joins the first.
    */
   async start(): Promise<StartOutcome> {
     while (this.ending) await this.ending;
+    this.stopped = false;
     if (this.state === 'ready') return 'ready';
+    // Still waiting for its address: it starts by itself once that opens. One waiting behind
+    // a dependency is started by the supervisor once that dependency is up.
+    if (this.state === 'waiting' && !this.behind) return 'waiting';
+    this.behind = false;
     if (this.state === 'starting' || this.state === 'backoff') {
       const settled = this.settledPromise();
       if (this.state === 'backoff') {
@@ -154,6 +246,7 @@ export class ServiceProcess {
         this.clearBackoff();
         this.restarts = 0;
         this.crashes.reset();
+        this.previousFailure = null;
         void this.launch();
       }
       return settled;
@@ -167,14 +260,28 @@ export class ServiceProcess {
     this.restarts = 0;
     this.crashes.reset();
     this.lastError = null;
+    this.failure = null;
+    this.previousFailure = null;
     const settled = this.settledPromise();
     void this.launch();
     return settled;
   }
 
-  /** User stop: cancels a start or a pending restart; resolves when no process of it is left. */
-  async stop(): Promise<void> {
-    if (this.state === 'needs-key' || this.state === 'held') {
+  /**
+   * Stop: cancels a start, a wait or a pending restart at once; resolves when no process of it
+   * is left. `reason` goes with every signal into its log and the journal.
+   */
+  async stop(reason: StopReason = 'user stop'): Promise<void> {
+    const active = !['stopped', 'failed', 'crashed', 'not-installed'].includes(this.state);
+    if (active) this.stopped = true;
+    if (this.state === 'waiting') {
+      this.attempt++;
+      this.wake();
+      this.behind = false;
+      this.waitingFor = null;
+      this.setState('stopped');
+      this.settle('stopped');
+    } else if (this.state === 'needs-key' || this.state === 'held') {
       // Nothing runs: just stop waiting for the key (or for the journal).
       this.attempt++;
       this.setState('stopped');
@@ -185,7 +292,8 @@ export class ServiceProcess {
       this.settle('stopped');
     } else if (this.state === 'starting' || this.state === 'ready') {
       if (this.child && !this.child.expected) {
-        void this.end(this.child, 'stopped', this.lastError);
+        const lastError = this.lastError;
+        void this.end(this.child, 'stopped', reason, () => lastError);
       } else {
         // Still checking ports / preparing env, or cleaning up a crash: nothing to signal yet.
         this.attempt++;
@@ -217,6 +325,59 @@ export class ServiceProcess {
   private adoptNextSpec(): void {
     if (this.nextSpec) this.spec = this.nextSpec;
     this.nextSpec = null;
+  }
+
+  private wake(): void {
+    const wake = this.wakeWait;
+    this.wakeWait = null;
+    wake?.();
+  }
+
+  /** A signal went out: tell the owner with the reason, as one sentence. */
+  private signalled(report: SignalReport, reason: string): void {
+    // "SIGKILL … grace: still running" already says why it was needed; the reason follows it.
+    const detail = report.what.includes(': ')
+      ? `${report.what} (${reason})`
+      : `${report.what}: ${reason}`;
+    try {
+      this.opts.onSignal?.({ ...report, reason, detail });
+    } catch {
+      // A broken journal hook must not break stopping.
+    }
+  }
+
+  /**
+   * Probe `target` until it accepts a TCP connection; meanwhile the state is 'waiting' and the
+   * start request is settled (it is not a failure: nothing runs, nothing is retried or counted).
+   * Resolves false when a stop or a newer start took over.
+   */
+  private async waitUntilOpen(
+    target: { host: string; port: number; label: string },
+    stale: () => boolean,
+  ): Promise<boolean> {
+    if (await tcpOpen(target.host, target.port)) return !stale();
+    if (stale()) return false;
+    this.waitingFor = { label: target.label, address: waitAddress(target) };
+    this.setState('waiting');
+    this.settle('waiting');
+    const pause = Math.max(this.opts.waitProbeMs ?? PROBE_INTERVAL_MS, 10);
+    for (;;) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        this.wakeWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeWait = null;
+      if (stale()) return false;
+      if (await tcpOpen(target.host, target.port)) break;
+      if (stale()) return false;
+    }
+    if (stale()) return false;
+    this.waitingFor = null;
+    this.setState('starting');
+    return true;
   }
 
   private clearBackoff(): void {
@@ -272,6 +433,8 @@ export class ServiceProcess {
       this.settle('not-installed');
       return;
     }
+    const target = resolveWaitFor(spec.waitFor, spec.env);
+    if (target && !(await this.waitUntilOpen(target, stale))) return;
     for (const port of spec.ports) {
       const check = await checkPortFree(port);
       if (stale()) return;
@@ -314,7 +477,11 @@ export class ServiceProcess {
     if (stale()) {
       // Cannot happen today (no task runs between spawn and here), but never leak a child.
       child.expected = true;
-      void this.track(terminateChild(child, this.opts.runDir).then(() => undefined));
+      void this.track(
+        terminateChild(child, this.opts.runDir, (r) => this.signalled(r, 'superseded')).then(
+          () => undefined,
+        ),
+      );
       return;
     }
     this.child = child;
@@ -338,15 +505,25 @@ export class ServiceProcess {
       return;
     }
     const what = describeReadinessTimeout(spec.readiness);
-    const last = this.tail.lastMeaningfulLine();
-    void this.end(child, 'failed', advice.readinessTimeoutAdvice(spec.name, what, last));
+    // What it prints while it is being stopped may be the real reason (the runner's Temporal
+    // timeout comes seconds after SIGTERM), so the verdict is made once it is gone.
+    void this.end(child, 'failed', `readiness timeout (it ${what})`, () => {
+      const lines = this.tail.runSnapshot();
+      const v = readinessVerdict(spec.name, what, lines, this.tail.lastMeaningfulLine(), spec.env);
+      this.failure = v.failure;
+      return v.error;
+    });
   }
 
-  /** We end this child ourselves; settles in `final` once its whole group is gone. */
+  /**
+   * We end this child ourselves; settles in `final` once its whole group is gone, with the
+   * error `why()` gives then (it may read what the child printed while stopping).
+   */
   private end(
     child: ChildHandle,
     final: 'stopped' | 'failed',
-    reason: string | null,
+    reason: string,
+    why: () => string | null,
   ): Promise<void> {
     child.expected = true;
     child.readiness.abort();
@@ -354,13 +531,15 @@ export class ServiceProcess {
     this.setState('stopping');
     const work = this.track(
       (async () => {
-        const forced = await terminateChild(child, this.opts.runDir);
+        const forced = await terminateChild(child, this.opts.runDir, (r) =>
+          this.signalled(r, reason),
+        );
         this.lastExitRecord = { ...(child.exit ?? { code: null, signal: 'SIGKILL' }), forced };
         this.tail.flush();
         if (this.child === child) this.child = null;
         this.startedAt = null;
         this.readyAt = null;
-        this.lastError = reason;
+        this.lastError = why();
         this.setState(final);
         this.settle(final);
       })(),
@@ -385,26 +564,36 @@ export class ServiceProcess {
     this.tail.flush();
     this.lastExitRecord = { ...exit, forced: false };
     this.opts.onChange();
-    await reapChild(child, this.opts.runDir);
+    await reapChild(child, this.opts.runDir, [], (target, left) =>
+      this.signalled(
+        { signal: 'SIGKILL', pid: child.pid, what: `${target}${left}` },
+        `clean-up after it ${advice.describeExit(exit)}`,
+      ),
+    );
     if (attempt !== this.attempt) return; // the user stopped or restarted it meanwhile
     const spec = child.spec;
-    const policy = spec.restart;
-    const last = this.tail.lastMeaningfulLine();
-    if (!wantsRestart(policy, exit)) {
-      const cleanAfterReady = wasReady && exit.code === 0 && exit.signal === null;
-      const final = cleanAfterReady ? 'stopped' : policy.policy === 'never' ? 'crashed' : 'failed';
-      this.lastError = advice.noRestartAdvice(spec.name, exit, last, wasReady);
-      this.setState(final);
-      this.settle(final);
+    const { verdict, failure } = crashVerdict({
+      name: spec.name,
+      exit,
+      lines: this.tail.runSnapshot(),
+      last: this.tail.lastMeaningfulLine(),
+      env: spec.env,
+      wasReady,
+      policy: spec.restart,
+      previous: this.previousFailure,
+      recordCrash: () => this.crashes.record(this.opts.now(), spec.restart),
+      span: () => this.crashes.span(),
+      random: this.opts.random,
+    });
+    this.failure = failure;
+    this.previousFailure = failure;
+    this.lastError = verdict.error;
+    if (verdict.action === 'stay-down') {
+      this.setState(verdict.state);
+      this.settle(verdict.state);
       return;
     }
-    const count = this.crashes.record(this.opts.now(), policy);
-    if (isCrashLoop(policy, count)) {
-      this.fail(advice.crashLoopAdvice(spec.name, count, this.crashes.span(), exit, last));
-      return;
-    }
-    const delay = backoffDelay(policy, count, this.opts.random);
-    this.lastError = advice.crashRetryAdvice(spec.name, exit, last, delay);
+    const delay = verdict.delayMs;
     this.nextRestartAt = this.opts.now() + delay;
     this.setState('backoff');
     this.backoffTimer = setTimeout(() => {

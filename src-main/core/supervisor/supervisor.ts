@@ -10,7 +10,12 @@ import {
 } from './dependency-order';
 import type { OutputStream } from './line-tail';
 import { reclaimOrphans, type ReclaimResult } from './pid-file';
-import { ServiceProcess, type StartOutcome } from './service-process';
+import {
+  ServiceProcess,
+  type SignalEvent,
+  type StartOutcome,
+  type StopReason,
+} from './service-process';
 
 /** How the composition root configures a Supervisor. */
 export interface SupervisorOptions {
@@ -25,7 +30,12 @@ export interface SupervisorOptions {
   prepareEnv?: (spec: ServiceSpec) => Promise<Record<string, string>>;
   /** Redacts secrets from output lines kept for status and crash reasons (default: none). */
   redact?: (line: string) => string;
+  /** Pause between probes of a service's `waitFor` address (default 1 s). */
+  waitProbeMs?: number;
 }
+
+/** Receives every signal sent to a service's child, with why (for its log and the journal). */
+export type SignalListener = (name: string, event: SignalEvent) => void;
 
 /** Receives every service's status after any state, pid or restart change. */
 export type StatusListener = (statuses: ServiceStatus[]) => void;
@@ -34,7 +44,14 @@ export type StatusListener = (statuses: ServiceStatus[]) => void;
 export type OutputListener = (name: string, stream: OutputStream, chunk: Buffer) => void;
 
 /** States in which a service counts as wanted up (restart brings these dependents back). */
-const ACTIVE: readonly ServiceState[] = ['starting', 'ready', 'backoff', 'needs-key', 'held'];
+const ACTIVE: readonly ServiceState[] = [
+  'starting',
+  'waiting',
+  'ready',
+  'backoff',
+  'needs-key',
+  'held',
+];
 
 /** Waiting states: nothing runs and nothing is retried until startWaiting (key entered, Retry). */
 const waits = (s: string): boolean => s === 'needs-key' || s === 'held';
@@ -52,6 +69,10 @@ export class Supervisor {
   private order: string[] = [];
   private readonly statusListeners = new Set<StatusListener>();
   private readonly outputListeners = new Set<OutputListener>();
+  private readonly signalListeners = new Set<SignalListener>();
+  /** Services waiting because a dependency waits for its address: dependent -> that one. */
+  private readonly waitSkipped = new Map<string, string>();
+  private followUpQueued = false;
   /** Stops of services that left the stack definition. */
   private readonly retiring = new Set<Promise<void>>();
   /** Bumped by stopAll so that a startAll in flight starts nothing more. */
@@ -78,7 +99,7 @@ export class Supervisor {
     for (const [name, service] of this.services) {
       if (names.includes(name)) continue;
       this.services.delete(name);
-      const work = service.stop().finally(() => this.retiring.delete(work));
+      const work = service.stop('removed from the stack').finally(() => this.retiring.delete(work));
       this.retiring.add(work);
     }
     for (const s of spec.services) {
@@ -147,15 +168,16 @@ export class Supervisor {
       // Siblings still waiting for readiness would only be stopped later: cancel them now.
       for (const name of started) {
         const service = this.get(name);
-        if (service.currentState === 'starting' || service.currentState === 'backoff') {
-          void service.stop();
+        const state = service.currentState;
+        if (state === 'starting' || state === 'backoff' || state === 'waiting') {
+          void service.stop('dependency failed');
         }
       }
     };
     /** The outcome of a dependency outside the group: what it is now, without starting it. */
     const outside = (name: string): StartOutcome => {
       const state = this.get(name).currentState;
-      if (state === 'ready' || state === 'not-installed' || waits(state))
+      if (state === 'ready' || state === 'not-installed' || state === 'waiting' || waits(state))
         return state as StartOutcome;
       if (state === 'failed' || state === 'crashed') return state;
       return 'stopped';
@@ -169,7 +191,14 @@ export class Supervisor {
         );
         if (epoch !== this.epoch) return 'skipped';
         // A not-installed dependency may run outside (e.g. Temporal at TEMPORAL_SERVICE_ADDRESS).
-        const blocker = deps.find(([, o]) => o !== 'ready' && o !== 'not-installed');
+        const blocker = deps.find(
+          ([, o]) => o !== 'ready' && o !== 'not-installed' && o !== 'waiting',
+        );
+        const waitingDep = deps.find(([, o]) => o === 'waiting');
+        if (!blocker && waitingDep && criticalError === null) {
+          this.waitBehind(name, waitingDep[0]);
+          return 'waiting';
+        }
         if (blocker) {
           const [dep, depOutcome] = blocker;
           const reason = skippedAdvice(name, dep, depOutcome);
@@ -198,7 +227,7 @@ export class Supervisor {
         this.keySkipped.delete(name);
         if (service.currentState !== 'ready') started.push(name);
         const outcome = await service.start();
-        const failed = outcome !== 'ready' && outcome !== 'not-installed' && outcome !== 'stopped';
+        const failed = !['ready', 'not-installed', 'stopped', 'waiting'].includes(outcome);
         if (spec.critical && failed && epoch === this.epoch) {
           abort(name, service.status().lastError ?? `${name} did not start.`, outcome);
         }
@@ -210,7 +239,7 @@ export class Supervisor {
     if (criticalError !== null) {
       // A service waiting for its key has nothing to stop and keeps waiting.
       const toStop = started.filter((n) => !waits(this.get(n).currentState));
-      await this.stopNames(new Set(toStop));
+      await this.stopNames(new Set(toStop), 'dependency failed');
       if (waits(criticalOutcome) && epoch === this.epoch) {
         // startWaiting brings these back once the key is there.
         for (const n of toStop) {
@@ -222,10 +251,11 @@ export class Supervisor {
   }
 
   /** Stop every service, dependents first; cancels a startAll in flight. */
-  async stopAll(): Promise<void> {
+  async stopAll(reason: StopReason = 'user stop'): Promise<void> {
     this.epoch++;
     this.keySkipped.clear();
-    await this.stopNames(new Set(this.order));
+    this.waitSkipped.clear();
+    await this.stopNames(new Set(this.order), reason);
     await Promise.all([...this.retiring]);
   }
 
@@ -241,6 +271,11 @@ export class Supervisor {
       this.keySkipped.delete(dep);
       const outcome = await service.start();
       if (outcome === 'ready' || outcome === 'not-installed') continue;
+      if (outcome === 'waiting') {
+        // It starts by itself once its address opens; so do the ones after it.
+        for (const later of [...deps.slice(i + 1), name]) this.waitBehind(later, dep);
+        return;
+      }
       const reason = skippedAdvice(name, dep, outcome);
       for (const later of [...deps.slice(i + 1), name]) {
         this.get(later).markSkipped(skippedAdvice(later, dep, outcome));
@@ -251,31 +286,40 @@ export class Supervisor {
       throw new Error(why ? `${reason} ${why}` : reason);
     }
     this.keySkipped.delete(name);
+    this.waitSkipped.delete(name);
     const outcome = await target.start();
-    if (outcome === 'ready' || waits(outcome)) return;
+    if (outcome === 'ready' || outcome === 'waiting' || waits(outcome)) return;
     const spec = target.definition;
     if (outcome === 'not-installed')
       throw new Error(spec.runtime?.problem ?? notInstalledAdvice(name, spec.searched));
+    // Stopped on request (Stop while it started): what was asked for happened.
+    if (outcome === 'stopped' && target.stoppedOnRequest) return;
     if (outcome === 'stopped' && target.status().lastError === null) {
       throw new Error(`${name} was stopped before it was ready.`);
     }
     throw new Error(target.status().lastError ?? `${name} did not start.`);
   }
 
-  /** Stop one service, after stopping everything that depends on it. */
-  async stop(name: string): Promise<void> {
+  /**
+   * Stop one service, after stopping everything that depends on it. Cancels a start, a wait for
+   * its address or a pending restart at once; `reason` goes with every signal to log and journal.
+   */
+  async stop(name: string, reason: StopReason = 'user stop'): Promise<void> {
     this.get(name);
     const dependents = this.safeDependents(name);
-    for (const n of [...dependents, name]) this.keySkipped.delete(n);
-    await this.stopNames(new Set([...dependents, name]));
+    for (const n of [...dependents, name]) {
+      this.keySkipped.delete(n);
+      this.waitSkipped.delete(n);
+    }
+    await this.stopNames(new Set([...dependents, name]), reason);
   }
 
   /** Stop and start one service; dependents that were up are brought back afterwards. */
-  async restart(name: string): Promise<void> {
+  async restart(name: string, reason: StopReason = 'restart'): Promise<void> {
     const dependents = this.safeDependents(name).filter((d) =>
       ACTIVE.includes(this.get(d).currentState),
     );
-    await this.stop(name);
+    await this.stop(name, reason);
     await this.start(name);
     for (const d of dependents) await this.start(d);
   }
@@ -284,6 +328,12 @@ export class Supervisor {
   onChange(listener: StatusListener): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /** Subscribe to the signals sent to children; returns an unsubscribe function. */
+  onSignal(listener: SignalListener): () => void {
+    this.signalListeners.add(listener);
+    return () => this.signalListeners.delete(listener);
   }
 
   /** Subscribe to raw child output; returns an unsubscribe function. */
@@ -304,9 +354,10 @@ export class Supervisor {
 
   /** Stop everything and drop all listeners (app quit). */
   async dispose(): Promise<void> {
-    await this.stopAll();
+    await this.stopAll('quit');
     this.statusListeners.clear();
     this.outputListeners.clear();
+    this.signalListeners.clear();
   }
 
   private create(spec: ServiceSpec): ServiceProcess {
@@ -316,7 +367,20 @@ export class Supervisor {
       random: this.random,
       prepareEnv: this.prepareEnv,
       redact: this.options.redact,
-      onChange: () => this.emitChange(),
+      waitProbeMs: this.options.waitProbeMs,
+      onSignal: (event) => {
+        for (const listener of this.signalListeners) {
+          try {
+            listener(spec.name, event);
+          } catch {
+            // A broken journal hook must not break stopping.
+          }
+        }
+      },
+      onChange: () => {
+        this.emitChange();
+        if (this.waitSkipped.size > 0) this.queueFollowUp();
+      },
       onOutput: (stream, chunk) => {
         for (const listener of this.outputListeners) {
           try {
@@ -348,11 +412,43 @@ export class Supervisor {
   }
 
   /** Stop `names`, dependents before dependencies, in parallel within a level. */
-  private async stopNames(names: ReadonlySet<string>): Promise<void> {
+  private async stopNames(names: ReadonlySet<string>, reason: StopReason): Promise<void> {
     for (const level of stopLevels(this.nodes())) {
       const here = level.filter((n) => names.has(n) && this.services.has(n));
-      await Promise.all(here.map((n) => this.get(n).stop()));
+      await Promise.all(here.map((n) => this.get(n).stop(reason)));
     }
+  }
+
+  /** `name` waits because `dep` waits for its address (or waits behind another that does). */
+  private waitBehind(name: string, dep: string): void {
+    const root = this.waitSkipped.get(dep) ?? dep;
+    const waitingFor = this.get(root).status().waitingFor ?? null;
+    if (waitingFor === null) return;
+    this.waitSkipped.set(name, root);
+    this.get(name).waitBehind(waitingFor);
+  }
+
+  /** Once after the current change: start the dependents whose waited-for service came up. */
+  private queueFollowUp(): void {
+    if (this.followUpQueued) return;
+    this.followUpQueued = true;
+    queueMicrotask(() => {
+      this.followUpQueued = false;
+      for (const [name, root] of [...this.waitSkipped]) {
+        const rootService = this.services.get(root);
+        const service = this.services.get(name);
+        const rootState = rootService?.currentState;
+        if (!service || service.currentState !== 'waiting') {
+          this.waitSkipped.delete(name);
+        } else if (rootState === 'ready') {
+          this.waitSkipped.delete(name);
+          void this.start(name).catch(() => undefined); // its status shows why
+        } else if (rootState !== 'waiting' && rootState !== 'starting') {
+          this.waitSkipped.delete(name);
+          service.endWaitBehind(skippedAdvice(name, root, rootState ?? 'stopped'));
+        }
+      }
+    });
   }
 
   private emitChange(): void {

@@ -1,23 +1,59 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { BusyLabel } from '../../components/busy-label';
-import type { ServiceStatus } from '../../../src-shared/model/service';
+import { waitingHint, type ServiceStatus } from '../../../src-shared/model/service';
 import { useServices } from '../../stores/services';
 import { useSecrets } from '../../stores/secrets';
 import { useNavigation } from '../../stores/navigation';
 import { StatusPill } from './status-pill';
+import { canRestart, canStart, canStop, stateLabelFor } from './format';
 import { formatBytes, formatCpu, formatUptime } from '../../../src-shared/model/format';
 import { BINARY_SERVICES } from '../../../src-shared/model/settings';
 import { needLabel, runtimeLabel } from '../../../src-shared/model/runtime';
 
-const canStart = (s: ServiceStatus) => ['stopped', 'crashed', 'failed'].includes(s.state);
-const canStop = (s: ServiceStatus) =>
-  ['starting', 'ready', 'backoff', 'crashed', 'held'].includes(s.state);
-const canRestart = (s: ServiceStatus) =>
-  ['ready', 'crashed', 'failed', 'backoff'].includes(s.state);
+/**
+ * Keeps keyboard focus in the row when the focused button becomes disabled under the user
+ * (Stop pressed: it disables itself): focus moves to the next enabled button, else the previous.
+ */
+function useFocusRescue() {
+  const actions = useRef<HTMLDivElement>(null);
+  const focused = useRef<HTMLButtonElement | null>(null);
+  useLayoutEffect(() => {
+    const button = focused.current;
+    const box = actions.current;
+    if (!button || !box || !button.disabled) return;
+    const active = button.ownerDocument.activeElement;
+    if (active !== button && active !== button.ownerDocument.body && active !== null) return;
+    const buttons = [...box.querySelectorAll('button')];
+    const at = buttons.indexOf(button);
+    const next =
+      buttons.slice(at + 1).find((b) => !b.disabled) ??
+      buttons
+        .slice(0, Math.max(at, 0))
+        .reverse()
+        .find((b) => !b.disabled);
+    focused.current = next ?? null;
+    next?.focus();
+  });
+  return {
+    ref: actions,
+    onFocus: (e: React.FocusEvent) => {
+      if (e.target instanceof HTMLButtonElement) focused.current = e.target;
+    },
+    onBlur: (e: React.FocusEvent) => {
+      // A button that loses focus because it was disabled has no next target: remember it.
+      const to = e.relatedTarget;
+      if (to instanceof Node && !actions.current?.contains(to)) focused.current = null;
+    },
+  };
+}
 
 /** One service: state, pid, port, uptime, restarts, last error and its actions. */
 export function ServiceRow({ service, now }: { service: ServiceStatus; now: number }) {
-  const pending = useServices((s) => s.pending[`service:${service.name}`] ?? s.pending.stack);
+  const startPending = useServices((s) => s.pending[`service:${service.name}`] ?? s.pending.stack);
+  // Stop and Restart have their own busy flag: they cancel a start that is still in flight.
+  const stopPending = useServices((s) => s.pending[`service:${service.name}:stop`]);
+  const pending = stopPending ?? startPending;
+  const focus = useFocusRescue();
   // Only a sample of the current child counts (a stopped service keeps no stale figures).
   const usage = useServices((s) =>
     service.pid !== null ? s.usage?.services[service.name] : undefined,
@@ -42,7 +78,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
           label={
             service.state === 'not-installed' && service.runtimeNeeded
               ? needLabel(service.runtimeNeeded)
-              : undefined
+              : stateLabelFor(service)
           }
         />
         <div className="service-name">
@@ -89,7 +125,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
             </dd>
           </div>
         </dl>
-        <div className="actions">
+        <div className="actions" ref={focus.ref} onFocus={focus.onFocus} onBlur={focus.onBlur}>
           <BusyLabel label={pending} />
           {needsKey && (
             <button
@@ -123,7 +159,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
           <button
             type="button"
             onClick={() => void stop(service.name)}
-            disabled={busy || !canStop(service)}
+            disabled={stopPending !== undefined || !canStop(service)}
             aria-label={`Stop ${service.displayName}`}
           >
             Stop
@@ -131,7 +167,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
           <button
             type="button"
             onClick={() => void restart(service.name)}
-            disabled={busy || !canRestart(service)}
+            disabled={stopPending !== undefined || !canRestart(service)}
             aria-label={`Restart ${service.displayName}`}
           >
             Restart
@@ -164,6 +200,11 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
             ))}
           </ul>
         </details>
+      )}
+      {service.state === 'waiting' && service.waitingFor && (
+        <p className="service-detail hint" data-field="waiting-hint">
+          {waitingHint(service.waitingFor)}
+        </p>
       )}
       {problem && (
         <div className="service-detail error" data-field="last-error">

@@ -6,7 +6,8 @@ import { STATE_LABEL } from './format';
  * says more than the state's word ("Needs Node 22.13+").
  */
 export function StatusPill({ state, label }: { state: ServiceState; label?: string | undefined }) {
-  const busy = state === 'starting' || state === 'stopping' || state === 'backoff';
+  const busy =
+    state === 'starting' || state === 'stopping' || state === 'backoff' || state === 'waiting';
   return (
     <span className={`pill pill-${state}`} data-state={state}>
       <span className={busy ? 'dot spin' : 'dot'} aria-hidden="true" />
