@@ -463,3 +463,35 @@ describe('escapeMenuLabel', () => {
     expect(escapeMenuLabel('R&D_x', 'darwin')).toBe('R&D_x');
   });
 });
+
+describe('a service that lacks its Node', () => {
+  it('says which Node it needs, with the advice as a reason line, not "not installed"', () => {
+    const advice =
+      'agent-runner needs Node >= 22.13; found v20.20.2 at /usr/bin/node. Set Settings → Programs → Node to a Node 22.13 or newer.';
+    const runner = service('agent-runner', 'not-installed', {
+      runtimeNeeded: { kind: 'node', range: '>=22.13' },
+      lastError: advice,
+    });
+    const menu = trayMenuFor(
+      snapshot([service('stigmer-server', 'ready'), runner]),
+      fakeActions(),
+      {
+        now: NOW,
+      },
+    );
+    const item = menu.find((m) => m.id === 'service:agent-runner')!;
+    expect(item.label).toContain('needs Node 22.13+');
+    expect(item.label).not.toContain('not installed');
+    const sub = item.submenu as MenuItemConstructorOptions[];
+    expect(sub[0]).toMatchObject({
+      label: expect.stringContaining('found v20.20.2'),
+      enabled: false,
+    });
+    // A plain missing program keeps its old label and no reason line.
+    const plain = trayMenuFor(snapshot([service('agent-runner', 'not-installed')]), fakeActions(), {
+      now: NOW,
+    }).find((m) => m.id === 'service:agent-runner')!;
+    expect(plain.label).toContain('not installed');
+    expect((plain.submenu as MenuItemConstructorOptions[])[0]!.label).toBe('Start');
+  });
+});

@@ -8,6 +8,7 @@ import {
   type StackSnapshot,
 } from '../../src-shared/model/service';
 import { formatUptime } from '../../src-shared/model/format';
+import { needLabel } from '../../src-shared/model/runtime';
 
 // Pure tray logic: the icon, tooltip and menu are functions of the snapshot, so the tray can
 // be rebuilt from scratch on every change and every label is unit-tested without Electron.
@@ -187,6 +188,10 @@ export function reasonLinesFor(service: ServiceStatus): string[] {
   if (service.state === 'waiting' && service.waitingFor) {
     return [waitingLabel(service.waitingFor), shorten(waitingHint(service.waitingFor))];
   }
+  // Installed, but no Node that fits: the advice says which Node was found and what to set.
+  if (service.state === 'not-installed' && service.runtimeNeeded && service.lastError) {
+    return [shorten(service.lastError)];
+  }
   if (!['failed', 'crashed', 'backoff'].includes(service.state)) return [];
   if (service.failure) return [shorten(service.failure.reason), shorten(service.failure.fix)];
   return service.lastError ? [shorten(service.lastError)] : [];
@@ -243,7 +248,9 @@ export function serviceLabelFor(service: ServiceStatus, now: number): string {
   const parts = [
     service.state === 'waiting' && service.waitingFor
       ? waitingLabel(service.waitingFor).replace(/^W/, 'w')
-      : STATE_WORD[service.state],
+      : service.state === 'not-installed' && service.runtimeNeeded
+        ? needLabel(service.runtimeNeeded).replace(/^N/, 'n')
+        : STATE_WORD[service.state],
   ];
   const running = service.state !== 'stopped' && service.state !== 'not-installed';
   const port = service.ports[0];
