@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes the tray and app icons into resources/ with nothing but node:zlib: shapes are
 // sampled 4x4 per pixel (anti-aliasing), painted back to front, and encoded as RGBA PNGs
-// (signature, IHDR, one IDAT, IEND; CRC32 by hand). Run: node scripts/make-icons.mjs
+// (signature, IHDR, one IDAT, IEND; CRC32 by hand). Windows gets .ico files too (the tray and
+// the installer want one file holding several sizes). Run: node scripts/make-icons.mjs
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,34 @@ function encodePng(size, rgba) {
     chunk('IDAT', deflateSync(raw, { level: 9 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+// ---- ICO container -------------------------------------------------------------------------
+// An .ico is a 6-byte header, a 16-byte entry per image, then the images; since Windows Vista
+// an entry may hold a whole PNG. That is ~20 lines, so no image library is added to the
+// dependency tree (and none of the npm ones can draw these shapes anyway: they convert files).
+/** images: [{ size, png }], smallest first; 256 px is written as 0 in the 1-byte size fields. */
+function encodeIco(images) {
+  const header = Buffer.alloc(6);
+  header.writeUInt16LE(0, 0); // reserved
+  header.writeUInt16LE(1, 2); // type 1: icon (2 would be a cursor)
+  header.writeUInt16LE(images.length, 4);
+  const entries = [];
+  let offset = 6 + 16 * images.length;
+  for (const { size, png } of images) {
+    const entry = Buffer.alloc(16);
+    entry[0] = size >= 256 ? 0 : size; // width
+    entry[1] = size >= 256 ? 0 : size; // height
+    entry[2] = 0; // no palette
+    entry[3] = 0; // reserved
+    entry.writeUInt16LE(1, 4); // colour planes
+    entry.writeUInt16LE(32, 6); // bits per pixel
+    entry.writeUInt32LE(png.length, 8);
+    entry.writeUInt32LE(offset, 12);
+    entries.push(entry);
+    offset += png.length;
+  }
+  return Buffer.concat([header, ...entries, ...images.map((i) => i.png)]);
 }
 
 // ---- Rasteriser: layers of (inside(x, y) in unit coords, [r, g, b, a]) -------------------
@@ -217,5 +246,17 @@ for (const status of Object.keys(STATUS_COLOUR)) {
   }
 }
 write('icon.png', 512, appIconLayers());
+/** One .ico holding the layers rendered at each size (Windows picks the size it needs). */
+function writeIco(name, sizes, layers) {
+  const images = sizes.map((size) => ({ size, png: encodePng(size, render(size, layers)) }));
+  writeFileSync(path.join(out, name), encodeIco(images));
+  written.push(name);
+}
+// Windows tray: 16 px at 100 % scaling, 20/24 px at 125/150 %, 32 px at 200 %.
+for (const status of Object.keys(STATUS_COLOUR)) {
+  writeIco(`tray-${status}.ico`, [16, 20, 24, 32], trayLayers(status, false));
+}
+// electron-builder's win.icon must hold 256 px; the smaller ones serve Explorer and the taskbar.
+writeIco('icon.ico', [16, 24, 32, 48, 64, 128, 256], appIconLayers());
 console.log(`Wrote ${written.length} icons to ${path.relative(process.cwd(), out) || '.'}:`);
 for (const name of written) console.log(`  ${name}`);

@@ -103,7 +103,7 @@ describe('trayIconFor / trayIconFile', () => {
     expect(trayIconFile('ready', 'darwin')).toBe('tray-ready-Template.png');
     expect(trayIconFile('ready', 'darwin')).toMatch(/Template\.png$/);
     expect(trayIconFile('failed', 'linux')).toBe('tray-failed.png');
-    expect(trayIconFile('starting', 'win32')).toBe('tray-starting.png');
+    expect(trayIconFile('starting', 'win32')).toBe('tray-starting.ico');
   });
 });
 

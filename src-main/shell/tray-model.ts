@@ -98,10 +98,13 @@ export function trayIconFor(snapshot: StackSnapshot, opts: TrayOptions = {}): Tr
 /**
  * File name of an icon in resources/. macOS gets template images (black + alpha, the name
  * must end in "Template") so the menu bar tints them for light/dark; the status then shows as
- * the dot's shape. Elsewhere a coloured icon. `@2x` siblings are picked up by nativeImage.
+ * the dot's shape. Windows gets an .ico holding 16-32 px, so the tray picks the size for the
+ * display's scaling. Linux a coloured PNG; `@2x` siblings are picked up by nativeImage.
  */
 export function trayIconFile(name: TrayIconName, platform: NodeJS.Platform): string {
-  return platform === 'darwin' ? `tray-${name}-Template.png` : `tray-${name}.png`;
+  if (platform === 'darwin') return `tray-${name}-Template.png`;
+  if (platform === 'win32') return `tray-${name}.ico`;
+  return `tray-${name}.png`;
 }
 
 export { formatUptime };
