@@ -8,6 +8,7 @@ import {
   decideWindowOpen,
   isAllowedNavigation,
   isTrustedSenderUrl,
+  isPermissionAllowed,
   permissionCheckHandler,
   permissionRequestHandler,
   secureWebPreferences,
@@ -143,11 +144,52 @@ describe('decideWindowOpen', () => {
 });
 
 describe('permission handlers', () => {
-  it('deny every request and every check', () => {
+  const page = { getURL: () => RENDERER_URL };
+  const stranger = { getURL: () => 'https://example.com/' };
+
+  it('deny every request and every check that is not the clipboard write', () => {
     const callback = vi.fn();
-    permissionRequestHandler({} as WebContents, 'media', callback);
+    permissionRequestHandler({} as WebContents, 'media', callback, { requestingUrl: RENDERER_URL });
     expect(callback).toHaveBeenCalledWith(false);
-    expect(permissionCheckHandler()).toBe(false);
+    for (const permission of ['media', 'clipboard-read', 'notifications', 'geolocation']) {
+      expect(permissionCheckHandler(page, permission, 'app://stigmer', {})).toBe(false);
+    }
+  });
+
+  it('grant clipboard-sanitized-write (Logs → Copy) to the app page, request and check', () => {
+    const callback = vi.fn();
+    permissionRequestHandler({} as WebContents, 'clipboard-sanitized-write', callback, {
+      requestingUrl: `${RENDERER_URL}#logs`,
+      isMainFrame: true,
+    });
+    expect(callback).toHaveBeenCalledWith(true);
+    expect(
+      permissionCheckHandler(null, 'clipboard-sanitized-write', 'app://stigmer', {
+        requestingUrl: RENDERER_URL,
+        isMainFrame: true,
+      }),
+    ).toBe(true);
+    // No requesting URL in the details: the WebContents' own URL decides.
+    expect(permissionCheckHandler(page, 'clipboard-sanitized-write')).toBe(true);
+  });
+
+  it('deny clipboard-sanitized-write to any other origin, a sub frame or an unknown sender', () => {
+    const callback = vi.fn();
+    permissionRequestHandler({} as WebContents, 'clipboard-sanitized-write', callback, {
+      requestingUrl: 'https://example.com/',
+    });
+    expect(callback).toHaveBeenCalledWith(false);
+    expect(permissionCheckHandler(stranger, 'clipboard-sanitized-write')).toBe(false);
+    expect(permissionCheckHandler(null, 'clipboard-sanitized-write')).toBe(false);
+    expect(
+      permissionCheckHandler(page, 'clipboard-sanitized-write', 'app://stigmer', {
+        requestingUrl: RENDERER_URL,
+        isMainFrame: false,
+      }),
+    ).toBe(false);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'app://stigmer/other.html')).toBe(
+      false,
+    );
   });
 });
 

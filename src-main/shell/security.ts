@@ -101,18 +101,49 @@ export function decideWindowOpen(url: string): WindowOpenDecision {
   return { action: 'deny', openExternal: safe ? parsed.href : null };
 }
 
-/** #5 Handle session permission requests from remote content: the app needs none, deny all. */
-export function permissionRequestHandler(
-  _webContents: WebContents,
-  _permission: string,
-  callback: (granted: boolean) => void,
-): void {
-  callback(false);
+/** The permissions the app's own page may use: Logs → Copy writes to the clipboard. */
+export const APP_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/**
+ * #5 The one permission rule: granted only for a permission in APP_PERMISSIONS asked by the
+ * app's own page (compared like an IPC sender: scheme, host and path); everything else denied.
+ */
+export function isPermissionAllowed(
+  permission: string,
+  requestingUrl: string | undefined,
+  appUrl: string = RENDERER_URL,
+): boolean {
+  return (
+    APP_PERMISSIONS.has(permission) &&
+    requestingUrl !== undefined &&
+    isTrustedSenderUrl(requestingUrl, appUrl)
+  );
 }
 
-/** #5 The synchronous side of the same rule: every permission check answers no. */
-export function permissionCheckHandler(): boolean {
-  return false;
+/** #5 Handle session permission requests: only the app page's clipboard write is granted. */
+export function permissionRequestHandler(
+  _webContents: WebContents,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details?: { requestingUrl?: string; isMainFrame?: boolean },
+): void {
+  // A frame inside the page (there should be none) never gets anything.
+  if (details?.isMainFrame === false) return callback(false);
+  callback(isPermissionAllowed(permission, details?.requestingUrl));
+}
+
+/**
+ * #5 The synchronous side of the same rule. Chromium checks clipboard writes with the
+ * requesting URL in the details (or the WebContents' URL when a check has none).
+ */
+export function permissionCheckHandler(
+  webContents: Pick<WebContents, 'getURL'> | null,
+  permission: string,
+  _requestingOrigin?: string,
+  details?: { requestingUrl?: string; isMainFrame?: boolean },
+): boolean {
+  if (details?.isMainFrame === false) return false;
+  return isPermissionAllowed(permission, details?.requestingUrl ?? webContents?.getURL());
 }
 
 /** Side effects the wiring needs, injected so tests can pass fakes. */

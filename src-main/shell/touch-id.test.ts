@@ -37,23 +37,33 @@ describe('createTouchIdGate', () => {
     expect(await gate.available()).toBe(false);
   });
 
-  it('macOS without Touch ID: behaves as "none" and grants without prompting', async () => {
+  it('macOS without Touch ID at startup: a key that requires it is DENIED, never released', async () => {
     const prefs = fakePreferences(false, () => Promise.reject(new Error('must not be called')));
     const gate = createTouchIdGate(prefs, 'darwin');
-    expect(gate.kind).toBe('none');
+    expect(gate.kind).toBe('touch-id');
     expect(await gate.available()).toBe(false);
-    expect(await gate.request('x')).toBe('granted');
+    expect(await gate.request('release ANTHROPIC_API_KEY')).toBe('denied');
     expect(prefs.promptTouchID).not.toHaveBeenCalled();
   });
 
-  it('macOS where canPromptTouchID throws: behaves as "none"', async () => {
+  it('macOS: decided at release time, so Touch ID that comes back later prompts again', async () => {
+    const prefs = fakePreferences(false, () => Promise.resolve());
+    const gate = createTouchIdGate(prefs, 'darwin');
+    expect(await gate.request('x')).toBe('denied');
+    prefs.canPromptTouchID.mockReturnValue(true);
+    expect(await gate.request('x')).toBe('granted');
+    expect(prefs.promptTouchID).toHaveBeenCalledTimes(1);
+  });
+
+  it('macOS where canPromptTouchID throws: denies without prompting', async () => {
     const prefs = fakePreferences(true, () => Promise.resolve());
     prefs.canPromptTouchID.mockImplementation(() => {
       throw new Error('not supported');
     });
     const gate = createTouchIdGate(prefs, 'darwin');
-    expect(gate.kind).toBe('none');
-    expect(await gate.request('x')).toBe('granted');
+    expect(gate.kind).toBe('touch-id');
+    expect(await gate.request('x')).toBe('denied');
+    expect(prefs.promptTouchID).not.toHaveBeenCalled();
   });
 
   it.each(['linux', 'win32'] as const)('%s: "none", never asks the OS', async (platform) => {

@@ -5,25 +5,19 @@ import type { UnlockGate } from '../core/secrets/unlock-gate';
 export type TouchIdPreferences = Pick<SystemPreferences, 'canPromptTouchID' | 'promptTouchID'>;
 
 /**
- * The Touch ID unlock gate: on macOS with Touch ID available it prompts with
- * `systemPreferences.promptTouchID`; a resolved prompt grants, any rejection (cancel, lockout,
- * no enrolled finger, any error) denies. Elsewhere, or without Touch ID, it is the 'none' gate
- * that grants without asking. Pure: electron is only a type here, main.ts passes the real object.
+ * The Touch ID unlock gate. On macOS it is always the 'touch-id' gate and decides at release
+ * time, never at startup: with Touch ID available it prompts with
+ * `systemPreferences.promptTouchID` (a resolved prompt grants; any rejection — cancel, lockout,
+ * no enrolled finger, any error — denies); when Touch ID cannot prompt right now (disabled,
+ * lid closed, no hardware) a key that requires it is DENIED, never released unasked. Elsewhere
+ * it is the 'none' gate that grants (no key can require Touch ID there). Pure: electron is only
+ * a type here, main.ts passes the real object.
  */
 export function createTouchIdGate(
   systemPreferences: TouchIdPreferences,
   platform: NodeJS.Platform,
 ): UnlockGate {
-  const canPrompt = (): boolean => {
-    if (platform !== 'darwin') return false;
-    try {
-      return systemPreferences.canPromptTouchID();
-    } catch {
-      return false;
-    }
-  };
-
-  if (!canPrompt()) {
+  if (platform !== 'darwin') {
     return {
       kind: 'none',
       available: async () => false,
@@ -31,11 +25,22 @@ export function createTouchIdGate(
     };
   }
 
+  const canPrompt = (): boolean => {
+    try {
+      return systemPreferences.canPromptTouchID();
+    } catch {
+      return false;
+    }
+  };
+
   return {
     kind: 'touch-id',
-    // Re-checked on each call: Touch ID can be disabled or locked out while the app runs.
+    // Re-checked on each call: Touch ID can be disabled, locked out or come back while the app runs.
     available: async () => canPrompt(),
     request: async (reason) => {
+      // Fail closed: a key saved with "require Touch ID" stays in the keychain when no prompt
+      // can be shown; the user can enter it by hand or turn the requirement off.
+      if (!canPrompt()) return 'denied';
       try {
         await systemPreferences.promptTouchID(reason);
         return 'granted';

@@ -3,7 +3,10 @@ export interface UnlockGate {
   kind: 'touch-id' | 'none';
   /** True when the gate can actually ask the user (e.g. Touch ID hardware enrolled). */
   available(): Promise<boolean>;
-  /** Asks the user; a cancel or failure is 'denied'. */
+  /**
+   * Asks the user, at release time; a cancel or failure is 'denied', and so is a gate that
+   * cannot ask right now (a key that requires the prompt never leaves unasked).
+   */
   request(reason: string): Promise<'granted' | 'denied'>;
 }
 
