@@ -153,7 +153,8 @@ test('rotate: only the runner restarts; a key the runner rejects is rolled back 
   await keys.enterKey(rejected);
   await expect(notice).toHaveAttribute('data-outcome', 'rolled-back');
   await expect(notice).toContainText('did not come up with the new ANTHROPIC_API_KEY');
-  await expect(notice).toContainText('invalid x-api-key');
+  // The runner's own 401 line, explained in plain words (failure knowledge), not the raw text.
+  await expect(notice).toContainText("The Anthropic API rejected agent-runner's key (401");
   await expect(notice).toContainText('previous key is back');
   expect(await keys.fingerprint('ANTHROPIC_API_KEY')).toBe(fp2);
   expect(keychainLookup('ANTHROPIC_API_KEY')).toBe(second);
