@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceState, ServiceStatus } from '../../src-shared/model/service';
 import { notificationsFor } from './notify-model';
-import { serviceStatus, stackSnapshot } from './test-snapshots';
+import { serviceStatus, stackSnapshot } from '../../src-shared/model/test-snapshots';
 
 function service(
   name: string,

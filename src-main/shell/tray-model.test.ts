@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { SecretInfo, SecretsSnapshot } from '../../src-shared/model/secret';
 import type { ServiceState, ServiceStatus } from '../../src-shared/model/service';
-import { serviceStatus, stackSnapshot } from './test-snapshots';
+import { serviceStatus, stackSnapshot } from '../../src-shared/model/test-snapshots';
 import {
   escapeMenuLabel,
   formatUptime,

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ServiceState, ServiceStatus } from '../../src-shared/model/service';
 import { notificationsFor } from './notify-model';
-import { serviceStatus, stackSnapshot } from './test-snapshots';
+import { serviceStatus, stackSnapshot } from '../../src-shared/model/test-snapshots';
 import {
   reasonLinesFor,
   serviceLabelFor,

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
+import { serviceStatus } from '../../../src-shared/model/test-snapshots';
 import { canRestart, canStart, canStop, stateLabelFor } from './format';
 
-const status = (state: ServiceState, extra: Partial<ServiceStatus> = {}): ServiceStatus => ({
-  name: 'agent-runner',
-  displayName: 'Agent runner',
-  state,
-  critical: false,
-  dependsOn: [],
-  pid: null,
-  startedAt: null,
-  readyAt: null,
-  restarts: 0,
-  ports: [],
-  lastError: null,
-  lastLines: [],
-  nextRestartAt: null,
-  command: null,
-  searched: [],
-  neededKeys: [],
-  ...extra,
-});
+const status = (state: ServiceState, extra: Partial<ServiceStatus> = {}): ServiceStatus =>
+  serviceStatus('agent-runner', state, { displayName: 'Agent runner', critical: false, ...extra });
 
 describe('service row actions', () => {
   it('Stop and Restart are offered while it starts, waits or backs off (they cancel that start)', () => {

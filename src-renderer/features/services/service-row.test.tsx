@@ -3,6 +3,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
+import { serviceStatus } from '../../../src-shared/model/test-snapshots';
 import { useServices } from '../../stores/services';
 import { ServiceRow } from './service-row';
 
@@ -11,25 +12,13 @@ import { ServiceRow } from './service-row';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const status = (state: ServiceState, extra: Partial<ServiceStatus> = {}): ServiceStatus => ({
-  name: 'agent-runner',
-  displayName: 'Agent runner',
-  state,
-  critical: false,
-  dependsOn: [],
-  pid: 4242,
-  startedAt: null,
-  readyAt: null,
-  restarts: 0,
-  ports: [],
-  lastError: null,
-  lastLines: [],
-  nextRestartAt: null,
-  command: null,
-  searched: [],
-  neededKeys: [],
-  ...extra,
-});
+const status = (state: ServiceState, extra: Partial<ServiceStatus> = {}): ServiceStatus =>
+  serviceStatus('agent-runner', state, {
+    displayName: 'Agent runner',
+    critical: false,
+    pid: 4242,
+    ...extra,
+  });
 
 let host: HTMLElement;
 let root: Root;

@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../../src-shared/model/service';
+import { serviceStatus } from '../../../src-shared/model/test-snapshots';
 import { programState } from './program-state';
 
 function status(name: string, over: Partial<ServiceStatus> = {}): ServiceStatus {
-  return {
-    name,
-    displayName: name,
-    state: 'stopped',
-    critical: false,
-    dependsOn: [],
-    pid: null,
-    startedAt: null,
-    readyAt: null,
-    restarts: 0,
-    ports: [],
-    lastError: null,
-    lastLines: [],
-    nextRestartAt: null,
-    command: null,
-    searched: [],
-    neededKeys: [],
-    ...over,
-  };
+  return serviceStatus(name, 'stopped', { critical: false, ...over });
 }
 
 const node22 = {

@@ -1,11 +1,6 @@
-import {
-  stackStateOf,
-  type ServiceState,
-  type ServiceStatus,
-  type StackSnapshot,
-} from '../../src-shared/model/service';
+import { stackStateOf, type ServiceState, type ServiceStatus, type StackSnapshot } from './service';
 
-/** A ServiceStatus for shell tests: idle defaults, then `extra`. */
+/** A ServiceStatus for tests (shell, renderer): idle defaults, then `extra`. */
 export function serviceStatus(
   name: string,
   state: ServiceState,
