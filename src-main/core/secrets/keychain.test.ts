@@ -7,7 +7,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendFor, openKeychain, PROBE_ACCOUNT, SessionOnlyStore } from './keychain';
+import {
+  backendFor,
+  keyringLoadFailure,
+  openKeychain,
+  PROBE_ACCOUNT,
+  SessionOnlyStore,
+} from './keychain';
 
 const TEST_SERVICE = 'dev.stigmer.local-test';
 const run = promisify(execFile);
@@ -149,4 +155,76 @@ process.exit(0);`,
       );
     },
   );
+});
+
+describe('openKeychain when @napi-rs/keyring has no binding for this CPU', () => {
+  const bindingError = new Error(
+    'Cannot find native binding. npm has a bug related to optional dependencies (https://github.com/npm/cli/issues/4828).',
+  );
+
+  it('falls back to session-only keys and says why, with the CPU', async () => {
+    let loads = 0;
+    const store = await openKeychain({
+      platform: 'darwin',
+      loadKeyring: async () => {
+        loads++;
+        throw bindingError;
+      },
+    });
+    expect(loads).toBe(1);
+    expect(store).toMatchObject({ backend: 'none', available: false });
+    expect(store.reason).toBe(
+      `The keychain module could not be loaded for this CPU (darwin-${process.arch}: Cannot find native binding. npm has a bug related to optional dependencies (https://github.com/npm/cli/issues/4828).); keys are kept for this session only. Install the Stigmer Local build made for this computer to remember keys.`,
+    );
+    await expect(store.set('ANTHROPIC_API_KEY', Buffer.from('x'))).rejects.toThrow(
+      /^ANTHROPIC_API_KEY was not remembered\. The keychain module could not be loaded/,
+    );
+  });
+
+  it('does not load the module where no keychain is supported', async () => {
+    const store = await openKeychain({
+      platform: 'aix',
+      loadKeyring: () => Promise.reject(new Error('must not be called')),
+    });
+    expect(store.reason).toBe(
+      'No keychain is supported on aix. Keys are kept in memory for this session only.',
+    );
+  });
+
+  it('keyringLoadFailure keeps only the first line of a long loader error', () => {
+    expect(keyringLoadFailure(new Error('first line\n  at stack'), 'win32', 'arm64')).toMatch(
+      /^The keychain module could not be loaded for this CPU \(win32-arm64: first line\); keys are kept for this session only\./,
+    );
+  });
+
+  it('the module itself loads when the binding throws (no static import), in a child process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stigmer-kc-cpu-'));
+    try {
+      const here = fileURLToPath(new URL('.', import.meta.url));
+      const source = await readFile(join(here, 'keychain.ts'), 'utf8');
+      // Stands in for @napi-rs/keyring's index.js on a CPU it has no binding for.
+      await writeFile(
+        join(dir, 'no-binding.mjs'),
+        `throw new Error(${JSON.stringify(bindingError.message)});\n`,
+      );
+      const js = ts
+        .transpileModule(source, {
+          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+        })
+        .outputText.replaceAll("'@napi-rs/keyring'", "'./no-binding.mjs'");
+      await writeFile(join(dir, 'keychain.mjs'), js);
+      await writeFile(
+        join(dir, 'main.mjs'),
+        `const { openKeychain } = await import('./keychain.mjs');
+const s = await openKeychain({ platform: 'darwin' });
+console.log(JSON.stringify({ backend: s.backend, available: s.available, reason: s.reason }));`,
+      );
+      const { stdout } = await run(process.execPath, [join(dir, 'main.mjs')]);
+      const result = JSON.parse(stdout) as { backend: string; available: boolean; reason: string };
+      expect(result).toMatchObject({ backend: 'none', available: false });
+      expect(result.reason).toContain(`(darwin-${process.arch}: Cannot find native binding.`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { AsyncEntry, type EntryOptions } from '@napi-rs/keyring';
+// Types only: the module itself is loaded inside openKeychain (see loadKeyring).
+import type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
+
+/** The part of @napi-rs/keyring this file uses. */
+export interface KeyringModule {
+  AsyncEntry: typeof AsyncEntry;
+}
+
+/** Loads @napi-rs/keyring; injected by tests to act out a build for another CPU. */
+export type KeyringLoader = () => Promise<KeyringModule>;
 
 /** Which OS keychain holds remembered keys; 'none' means session memory only. */
 export type KeychainBackend =
@@ -27,6 +36,8 @@ export interface OpenKeychainOptions {
   probeTimeoutMs?: number;
   /** Limit for later get/set/delete calls (a macOS prompt may wait on the user). */
   operationTimeoutMs?: number;
+  /** How @napi-rs/keyring is loaded (default: a dynamic import). */
+  loadKeyring?: KeyringLoader;
 }
 
 /** The app's keychain service name. */
@@ -34,6 +45,25 @@ export const DEFAULT_SERVICE = 'dev.stigmer.local';
 /** Account name of the throw-away entry written by the start-up probe. */
 export const PROBE_ACCOUNT = '__probe__';
 const SESSION_ONLY = 'Keys are kept in memory for this session only.';
+
+/**
+ * The keyring's native binding is chosen by platform and CPU when the module loads. A build
+ * packed for another CPU (a universal macOS app, arm64 Windows) has none that fits and throws
+ * "Cannot find native binding"; imported statically, that would stop main.js from loading at
+ * all. Loaded here, the app starts and keeps keys for the session instead.
+ */
+const importKeyring: KeyringLoader = () => import('@napi-rs/keyring');
+
+/** The reason shown in the Keys view when the keyring module cannot be loaded. */
+export function keyringLoadFailure(error: unknown, platform: string, arch: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.trim().split('\n')[0]?.trim() || 'unknown error';
+  return (
+    `The keychain module could not be loaded for this CPU (${platform}-${arch}: ${firstLine}); ` +
+    'keys are kept for this session only. Install the Stigmer Local build made for this ' +
+    'computer to remember keys.'
+  );
+}
 
 /** The keychain @napi-rs/keyring uses on `platform`, or 'none' where it has none. */
 export function backendFor(platform: NodeJS.Platform): KeychainBackend {
@@ -93,6 +123,7 @@ class OsKeychainStore implements KeychainStore {
   readonly reason = null;
 
   constructor(
+    private readonly keyring: KeyringModule,
     readonly backend: KeychainBackend,
     private readonly service: string,
     private readonly options: EntryOptions | undefined,
@@ -100,7 +131,7 @@ class OsKeychainStore implements KeychainStore {
   ) {}
 
   private entry(name: string): AsyncEntry {
-    return new AsyncEntry(this.service, name, this.options);
+    return new this.keyring.AsyncEntry(this.service, name, this.options);
   }
 
   /** Reads a remembered value; null when there is none. */
@@ -211,6 +242,12 @@ export async function openKeychain(options: OpenKeychainOptions = {}): Promise<K
   if (backend === 'none') {
     return new SessionOnlyStore(`No keychain is supported on ${platform}. ${SESSION_ONLY}`);
   }
+  let keyring: KeyringModule;
+  try {
+    keyring = await (options.loadKeyring ?? importKeyring)();
+  } catch (error) {
+    return new SessionOnlyStore(keyringLoadFailure(error, platform, process.arch));
+  }
   const entryOptions: EntryOptions | undefined =
     backend === 'Secret Service' ? { linux: { store: 'secret-service' } } : undefined;
   const failure = await probeInWorker(service, entryOptions, probeTimeoutMs);
@@ -219,5 +256,5 @@ export async function openKeychain(options: OpenKeychainOptions = {}): Promise<K
     return new SessionOnlyStore(`No keychain is reachable (${why}). ${SESSION_ONLY}`);
   }
   const opTimeout = options.operationTimeoutMs ?? 30_000;
-  return new OsKeychainStore(backend, service, entryOptions, opTimeout);
+  return new OsKeychainStore(keyring, backend, service, entryOptions, opTimeout);
 }
