@@ -16,7 +16,9 @@ const orDash = (v: string | number | null) => (v === null || v === '' ? '—' : 
 /** The selected entry's every field; hashes shortened, with the full value as a title. */
 export function AuditDetails({ entry }: { entry: AuditEntry | null }) {
   return (
-    <section className="audit-details" aria-labelledby="audit-details-title">
+    // A scroll region (max-height) must take focus so keyboard users can scroll it (axe
+    // scrollable-region-focusable); the heading names it for screen readers.
+    <section className="audit-details" aria-labelledby="audit-details-title" tabIndex={0}>
       <h2 id="audit-details-title">Entry details</h2>
       {entry === null ? (
         <p className="hint">Select an entry to see all of its fields.</p>
