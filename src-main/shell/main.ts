@@ -6,6 +6,7 @@ import {
   dialog,
   ipcMain,
   net,
+  powerMonitor,
   protocol,
   session,
   shell,
@@ -25,6 +26,16 @@ import { createStackTray } from './tray';
 import type { TrayActions } from './tray-model';
 import { notificationsFor } from './notify-model';
 import { setLinuxAutostart } from './linux-autostart';
+import {
+  NotificationKeeper,
+  createReadyGate,
+  createSignalController,
+  startupFailureMessage,
+  writeStartupFailure,
+  type LifePhase,
+} from './lifecycle';
+import { loginItemRefusal, loginItemSettings, startedAtLogin } from './login-item';
+import { fixMacPath } from './shell-path';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import { createDashboard } from './windows';
 
@@ -48,6 +59,11 @@ function errorMessage(error: unknown): string {
 }
 
 // Before ready: these only take effect if called before the app is ready.
+// The name in menus ("Quit Stigmer Local"), notifications and the default paths; userData is
+// pinned to the directory the browser host uses (run.ts), so both hosts share one data dir and
+// one instance lock whatever name the package carries.
+app.setName('Stigmer Local');
+app.setPath('userData', path.join(app.getPath('appData'), 'Stigmer Local'));
 app.enableSandbox(); // checklist #4 for every renderer, including ones we did not create
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID); // notifications + taskbar grouping
@@ -67,19 +83,56 @@ if (!app.requestSingleInstanceLock()) {
     preloadPath,
     iconPath: path.join(resourcesDir, 'icon.png'),
     isQuitting: () => quitFlow.quitting,
+    // Windows logoff/shutdown: best effort, the OS ends the session right after this event.
+    onSessionEnd: () => {
+      log('The Windows session is ending: stopping the stack.');
+      app.quit();
+    },
   });
 
   app.on('before-quit', (event) => quitFlow.onBeforeQuit(event));
   // A tray app: closing the last window must not quit (listening at all disables the default).
   app.on('window-all-closed', () => undefined);
-  app.on('second-instance', () => dashboard.show());
-  app.on('activate', () => dashboard.show()); // macOS: Dock icon clicked while visible
+  // A window opened before the IPC handlers exist would fail its first calls: a second launch
+  // or a Dock click during startup waits behind the gate, opened once the handlers are in place.
+  const ready = createReadyGate();
+  app.on('second-instance', () => ready.whenReady(() => dashboard.show()));
+  app.on('activate', () => ready.whenReady(() => dashboard.show())); // macOS: app opened again
+
+  // Ctrl+C on `npm start`, kill, a closed terminal: the same graceful quit as the tray's Quit
+  // (these handlers replace Electron's one-shot SIGINT handling). See lifecycle.ts.
+  let started = false;
+  const phase = (): LifePhase =>
+    quitFlow.quitting ? 'quitting' : started ? 'running' : 'starting';
+  const signals = createSignalController({
+    phase,
+    quit: () => app.quit(),
+    force: (code) => app.exit(code),
+    log,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => signals.onSignal(signal));
+  }
+  const startupSettled = () => {
+    started = true;
+    signals.startupSettled();
+  };
 
   app
     .whenReady()
     .then(async () => {
       // Menu-bar app on macOS: no Dock icon until the dashboard is shown (windows.ts).
       if (process.platform === 'darwin') app.dock?.hide();
+      // Shutdown or logout: stop the stack before the OS kills us (Linux and macOS can delay
+      // it; Windows has no before-quit then, the dashboard's 'session-end' covers it).
+      // Electron passes an event with preventDefault (docs); its typings omit the parameter.
+      powerMonitor.on('shutdown', (event?: { preventDefault?: () => void }) => {
+        event?.preventDefault?.();
+        log('The system is shutting down: stopping the stack.');
+        app.quit();
+      });
+      // Finder, the Dock and login items give launchd's short PATH; children need the user's.
+      log(await fixMacPath(process.platform, process.env));
       serveAppProtocol(protocol, rendererDir, (url) => net.fetch(url));
       applySecurity({
         app,
@@ -134,6 +187,8 @@ if (!app.requestSingleInstanceLock()) {
         // Start at login, in the tray (--hidden): Electron's login items on macOS and Windows,
         // an XDG autostart entry on Linux (Electron has none there).
         setLaunchAtLogin: async (enabled) => {
+          const refusal = loginItemRefusal(app.isPackaged);
+          if (enabled && refusal) throw new Error(refusal);
           if (process.platform === 'linux') {
             const opts = {
               env: process.env,
@@ -142,7 +197,7 @@ if (!app.requestSingleInstanceLock()) {
             };
             await setLinuxAutostart(enabled, opts);
           } else {
-            app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
+            app.setLoginItemSettings(loginItemSettings(enabled, process.platform));
           }
         },
         // Touch ID before a remembered key leaves the keychain (macOS); elsewhere always grants.
@@ -161,10 +216,13 @@ if (!app.requestSingleInstanceLock()) {
         );
       }
 
+      // Shown notifications stay referenced until closed or clicked, or their handlers can go.
+      const keptNotes = new NotificationKeeper<Notification>();
       const report = (what: string) => (error: unknown) => {
         const body = `${what} failed: ${errorMessage(error)}`;
         log(body);
-        if (Notification.isSupported()) new Notification({ title: 'Stigmer Local', body }).show();
+        if (Notification.isSupported())
+          keptNotes.keep(new Notification({ title: 'Stigmer Local', body })).show();
       };
       const actions: TrayActions = {
         startAll: () => void live.startStack('tray').catch(report('Start all')),
@@ -203,7 +261,7 @@ if (!app.requestSingleInstanceLock()) {
         lastSnapshot = next;
         if (!Notification.isSupported() || dashboard.window()?.isFocused()) return;
         for (const note of notes) {
-          const shown = new Notification({ title: note.title, body: note.body });
+          const shown = keptNotes.keep(new Notification({ title: note.title, body: note.body }));
           shown.on('click', () => dashboard.show());
           shown.show();
         }
@@ -221,15 +279,30 @@ if (!app.requestSingleInstanceLock()) {
         }
       });
 
-      // Started at login with --hidden: stay in the tray. Otherwise the user launched us and
-      // expects a window (and GNOME without an AppIndicator extension shows no tray at all).
-      const atLogin =
-        process.argv.includes('--hidden') ||
-        (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
-      if (!atLogin) dashboard.show();
+      // Started at login: stay in the tray. Otherwise the user launched us and expects a
+      // window (and GNOME without an AppIndicator extension shows no tray at all).
+      const login = process.platform === 'darwin' ? app.getLoginItemSettings() : null;
+      const atLogin = startedAtLogin({
+        platform: process.platform,
+        argv: process.argv,
+        wasOpenedAtLogin: login?.wasOpenedAtLogin,
+        status: login?.status,
+      });
+      // Every handler exists now: a second launch that came during startup may open the window.
+      if (!atLogin) ready.whenReady(() => dashboard.show());
+      ready.open();
+      startupSettled();
     })
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       log(`Startup failed: ${errorMessage(error)}`);
+      // A packaged app has no terminal: say it in a dialog, with the details in a file.
+      const logFile = await writeStartupFailure(app.getPath('userData'), error);
+      if (app.isPackaged) {
+        const { title, body } = startupFailureMessage(error, logFile);
+        dialog.showErrorBox(title, body);
+      } else if (logFile) {
+        log(`Details in ${logFile}`);
+      }
       app.exit(1);
     });
 }

@@ -51,9 +51,12 @@ export function createStackTray(
   const tray = new Tray(imageFor(trayIconFor(initial)));
   let lastIcon: TrayIconName | null = null;
 
-  // Windows and macOS users click the icon expecting the window; on Linux the AppIndicator
-  // has no click event, the menu's "Open dashboard…" covers it.
-  if (platform === 'win32') tray.on('click', () => options.actions.openDashboard());
+  // Windows users click the icon expecting the window, and so do Linux users: Electron's
+  // StatusNotifierItem reports a left-click as 'click' (where the desktop sends Activate; others
+  // open the menu, whose "Open dashboard…" covers it). macOS opens the menu on click.
+  if (platform === 'win32' || platform === 'linux') {
+    tray.on('click', () => options.actions.openDashboard());
+  }
 
   let latest = initial;
   let keys: TrayKeys | undefined = initialKeys ? trayKeysFor(initialKeys) : undefined;

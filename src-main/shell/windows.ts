@@ -9,6 +9,8 @@ export interface DashboardOptions {
   iconPath?: string;
   /** True once Quit started: then closing really closes. */
   isQuitting(): boolean;
+  /** Windows logoff/shutdown (WM_ENDSESSION): the app gets no before-quit then. */
+  onSessionEnd?: () => void;
 }
 
 /** The one dashboard window: created lazily, hidden on close, re-shown on demand. */
@@ -32,6 +34,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     else app.dock.hide();
   };
 
+  // macOS: show() alone does not bring an accessory (Dock-less) app forward, so the window
+  // could open behind the frontmost app; the user asked for it (tray, second launch), so steal.
+  const activate = () => {
+    if (process.platform !== 'darwin') return;
+    setDock(true);
+    app.focus({ steal: true });
+  };
+
   const onThemeUpdated = () => {
     win?.setBackgroundColor(windowBackground(nativeTheme.shouldUseDarkColors));
   };
@@ -44,7 +54,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         options.iconPath,
       ),
     );
-    created.once('ready-to-show', () => created.show());
+    created.once('ready-to-show', () => {
+      created.show();
+      activate();
+    });
+    if (options.onSessionEnd) created.on('session-end', options.onSessionEnd);
     created.on('show', () => setDock(true));
     created.on('hide', () => setDock(false));
     // Closing hides: the app lives in the tray and the stack keeps running.
@@ -72,6 +86,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       }
       if (win.isMinimized()) win.restore();
       win.show();
+      activate();
       win.focus();
     },
     send(channel, payload) {
