@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   FORCED_EXIT_CODE,
+  SIGNAL_COALESCE_MS,
   NotificationKeeper,
   createReadyGate,
   createSignalController,
@@ -19,7 +20,10 @@ function harness(initial: LifePhase) {
   let phase = initial;
   const calls: string[] = [];
   const logs: string[] = [];
+  // A fake clock: each signal comes 2 s after the previous one unless a test says otherwise.
+  let clock = 0;
   const controller = createSignalController({
+    now: () => (clock += 2_000),
     phase: () => phase,
     quit: () => {
       calls.push('quit');
@@ -32,6 +36,10 @@ function harness(initial: LifePhase) {
     controller,
     calls,
     logs,
+    /** The next signal arrives `ms` after the previous one. */
+    nextAfter: (ms: number) => {
+      clock += ms - 2_000;
+    },
     setPhase: (p: LifePhase) => {
       phase = p;
     },
@@ -90,6 +98,22 @@ describe('signal controller', () => {
     expect(h.calls).toEqual([]);
     h.controller.onSignal('SIGINT');
     expect(h.calls).toEqual([`force ${FORCED_EXIT_CODE}`]);
+  });
+
+  it('one Ctrl+C delivered several times at once (terminal + wrappers) counts once', () => {
+    const h = harness('running');
+    h.controller.onSignal('SIGINT');
+    h.nextAfter(5);
+    h.controller.onSignal('SIGINT');
+    h.nextAfter(5);
+    h.controller.onSignal('SIGINT');
+    expect(h.calls).toEqual(['quit']);
+    expect(h.logs).toHaveLength(1);
+    h.nextAfter(SIGNAL_COALESCE_MS + 1);
+    h.controller.onSignal('SIGINT'); // a real second press
+    h.nextAfter(SIGNAL_COALESCE_MS + 1);
+    h.controller.onSignal('SIGINT'); // a real third press
+    expect(h.calls).toEqual(['quit', `force ${FORCED_EXIT_CODE}`]);
   });
 
   it('startup settling without a signal quits nothing', () => {

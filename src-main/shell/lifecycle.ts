@@ -39,7 +39,16 @@ export interface SignalControllerDeps {
   /** app.exit(code) at once, without stopping the stack. */
   force(code: number): void;
   log(message: string): void;
+  /** Clock for coalescing; Date.now by default. */
+  now?: () => number;
 }
+
+/**
+ * One Ctrl+C on `npm start` reaches Electron several times: from the terminal (the whole
+ * foreground process group) and again through each wrapper that forwards it (npm, the
+ * launcher, electron's cli.js). Signals this close to the previous one count as the same press.
+ */
+export const SIGNAL_COALESCE_MS = 1_000;
 
 /** Receives signals and the end of startup; decides with `decideSignal`. */
 export interface SignalController {
@@ -55,8 +64,14 @@ export const FORCED_EXIT_CODE = 130;
 export function createSignalController(deps: SignalControllerDeps): SignalController {
   let count = 0;
   let quitPending = false;
+  let last = -Infinity;
+  const now = deps.now ?? Date.now;
   return {
     onSignal(signal) {
+      const at = now();
+      const duplicate = at - last < SIGNAL_COALESCE_MS;
+      last = at;
+      if (duplicate) return;
       // A quit started by other means (tray Quit, Cmd+Q) stands for the first signal.
       if (count === 0 && deps.phase() === 'quitting') count = 1;
       count += 1;
