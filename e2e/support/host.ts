@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { E2E_HOST, launchElectronHost } from './electron-host';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = join(root, 'e2e/fixtures');
@@ -82,6 +83,8 @@ export async function launchHost(
   stackYaml: string,
   extraEnv: Record<string, string> = {},
 ): Promise<HostHandle> {
+  // E2E_HOST=electron: the real app instead (specs get its window from ./app-test's `page`).
+  if (E2E_HOST === 'electron') return launchElectronHost(stackYaml, extraEnv);
   const userDataDir = await mkdtemp(join(tmpdir(), 'stigmer-e2e-'));
   await writeFile(join(userDataDir, 'stack.yaml'), stackYaml);
   const child = spawn(

@@ -1,0 +1,32 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { currentElectronWindow, E2E_HOST } from './electron-host';
+
+/**
+ * `test` for specs that run on both hosts: with E2E_HOST=electron the `page` fixture is the
+ * window of the Electron app that launchHost started in the test body (the app, not the test,
+ * decides when its window exists, so the fixture forwards to it once it does). `page.goto` of
+ * host.url then reloads the app's own app:// page. By default `page` is Playwright's own page
+ * in Chromium, driving the loopback browser host. Specs switch by importing `test` from here.
+ */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    if (E2E_HOST !== 'electron') {
+      await use(page);
+      return;
+    }
+    const forward = new Proxy({} as Page, {
+      get(_target, property) {
+        if (!currentElectronWindow) {
+          throw new Error(
+            'E2E_HOST=electron: no Electron window yet. Call launchHost() before using page.',
+          );
+        }
+        const value = Reflect.get(currentElectronWindow, property, currentElectronWindow);
+        return typeof value === 'function' ? value.bind(currentElectronWindow) : value;
+      },
+    });
+    await use(forward);
+  },
+});
+
+export { expect };
