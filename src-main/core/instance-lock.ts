@@ -116,7 +116,7 @@ export async function acquireInstanceLock(options: AcquireOptions): Promise<Inst
   if (me === null) {
     throw new Error(
       'Stigmer Local could not read its own process start time, which its instance lock needs. ' +
-        'Check that /proc (Linux) or ps (macOS) is available.',
+        'Check that /proc (Linux), ps (macOS) or Windows PowerShell (Windows) is available.',
     );
   }
   const path = instanceLockPath(options.userDataDir);

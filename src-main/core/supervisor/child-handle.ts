@@ -21,6 +21,9 @@ import {
   waitFor,
 } from './process-group';
 import { formatSeconds } from './readiness';
+import { reapChildWin, terminateChildWin } from './win-child';
+
+const isWindows = process.platform === 'win32';
 
 /** One spawned child, leader of its own process group, and what we know about it. */
 export interface ChildHandle {
@@ -64,7 +67,11 @@ export async function spawnChild(
     cwd: spec.cwd,
     env: { ...env, [TAG_VARIABLE]: tag },
     extendEnv: false, // exactly its own env, never the app's (which may hold secrets)
-    detached: true, // own process group: stop and reclaim reach grandchildren too
+    // Own process group: stop and reclaim reach grandchildren too. Not on Windows: there it
+    // means DETACHED_PROCESS (no console), and every console program the service starts would
+    // then open a visible console window of its own (nodejs/node#21825); stops there walk the
+    // process tree instead (win-stop.ts).
+    detached: !isWindows,
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
@@ -138,6 +145,7 @@ export async function terminateChild(
   runDir: string,
   report: SignalSink = () => undefined,
 ): Promise<boolean> {
+  if (isWindows) return terminateChildWin(child, runDir, report);
   const stop = child.spec.stop;
   let forced = false;
   let escaped: Escapee[] = [];
@@ -198,6 +206,7 @@ export async function reapChild(
   escaped: readonly Escapee[] = [],
   report: (target: string, left: string) => void = () => undefined,
 ): Promise<void> {
+  if (isWindows) return reapChildWin(child, runDir, report);
   // Searched again: helpers may have been started (or escaped) during the grace time.
   const all = mergeEscapees(escaped, await child.descendants.findEscaped());
   child.descendants.unwatch();

@@ -3,11 +3,16 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { reclaimTagged } from './descendants';
 import { isGroupAlive, isProcessAlive, signalGroup, waitFor } from './process-group';
+import { winStartTime } from './win-process';
+import { reclaimTreeWin } from './win-stop';
 
 /** A process told apart from any later process that reuses its pid. */
 export interface ProcessIdentity {
   pid: number;
-  /** OS start time of the process (Linux: `<boot id>:<clock ticks>`; macOS: `ps lstart`). */
+  /**
+   * OS start time of the process (Linux: `<boot id>:<clock ticks>`; macOS: `ps lstart`;
+   * Windows: `win:<CreationDate in µs since 1601 UTC>`, see win-process.ts).
+   */
   startTime: string;
 }
 
@@ -76,6 +81,7 @@ export async function readProcessStartTime(pid: number): Promise<string | null> 
       return null;
     }
   }
+  if (process.platform === 'win32') return winStartTime(pid);
   const result = await execa('ps', ['-o', 'lstart=', '-p', String(pid)], {
     reject: false,
     env: { LC_ALL: 'C', PATH: '/bin:/usr/bin' },
@@ -224,6 +230,14 @@ export async function reclaimOrphans(
     // The instance lock keeps a second instance from getting here; this holds without it.
     if (record.owner && (await isIdentityAlive(record.owner))) {
       results.push({ name, pid, action: 'owned' });
+      continue;
+    }
+    if (process.platform === 'win32') {
+      // No groups: the tree by parent links, even when its leader is gone (win-stop.ts).
+      const action = await reclaimTreeWin(record, graceMs);
+      if (action === null) continue; // WMI did not answer: keep the file for the next start
+      await unlink(file).catch(() => undefined);
+      results.push({ name, pid, action });
       continue;
     }
     // Helpers that left the child's group (setsid, double fork) carry its tag: reach them too.

@@ -8,6 +8,7 @@
 import { execa } from 'execa';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { defaultWinRunner, queryProcesses, treeOf, type WinCommandRunner } from './win-process';
 
 /** Usage of one process group, as shown on the dashboard. */
 export interface GroupUsage {
@@ -275,9 +276,45 @@ export function psGroupReader(run: RunCommand = defaultRun): GroupReader {
   };
 }
 
-/** /proc on Linux, `ps` elsewhere (macOS). */
+// ---------------------------------------------------------------------------------------------
+// Windows: one Win32_Process query
+
+/**
+ * Windows has no process groups: a service's "group" is its process tree (the leader, by the
+ * pid the supervisor asks for, and its descendants by ParentProcessId, see win-process.ts),
+ * read with one Get-CimInstance call per sample (wmic as fallback). CPU = KernelModeTime +
+ * UserModeTime, memory = WorkingSetSize (Windows' resident set). The cost is one Windows
+ * PowerShell start per sample; rejects with advice when neither PowerShell nor wmic answers.
+ */
+export function winGroupReader(run: WinCommandRunner = defaultWinRunner): GroupReader {
+  return async (pgids) => {
+    const wanted = wantedSet(pgids);
+    const out = new Map<number, GroupSample & { cpuMsByPid: Map<number, number> }>();
+    if (wanted.size === 0) return out;
+    const table = await queryProcesses({ usage: true }, run);
+    if (table === null) {
+      throw new Error(
+        'Cannot read the CPU and memory of the services: neither Windows PowerShell ' +
+          '(Get-CimInstance Win32_Process) nor wmic answered. Check that powershell.exe is ' +
+          'installed and not blocked by a policy; the services themselves are not affected.',
+      );
+    }
+    const byPid = new Map(table.map((p) => [p.pid, p]));
+    for (const pid of wanted) {
+      const leader = byPid.get(pid);
+      if (!leader || leader.created === null) continue;
+      for (const p of [leader, ...treeOf(table, { pid, created: leader.created })]) {
+        add(out, wanted, p.pid, pid, p.cpuMs ?? 0, p.workingSetBytes ?? 0);
+      }
+    }
+    return out;
+  };
+}
+
+/** /proc on Linux, one WMI query on Windows, `ps` elsewhere (macOS). */
 export function defaultGroupReader(platform: NodeJS.Platform = process.platform): GroupReader {
-  return platform === 'linux' ? procGroupReader() : psGroupReader();
+  if (platform === 'linux') return procGroupReader();
+  return platform === 'win32' ? winGroupReader() : psGroupReader();
 }
 
 // ---------------------------------------------------------------------------------------------
