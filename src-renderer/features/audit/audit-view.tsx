@@ -5,6 +5,8 @@ import { AuditTable } from './audit-table';
 import { AuditDetails } from './audit-details';
 import { VerifyResultLine } from './verify-result';
 import { downloadEntries } from './export';
+import { ENTRIES } from './format';
+import { formatNumber, plural } from '../../lib/intl';
 import './audit.css';
 
 const distinct = (values: Iterable<string | null>): string[] =>
@@ -29,7 +31,7 @@ export function AuditView() {
 
   const exportEntries = () => {
     downloadEntries(entries);
-    setStatus(`Exported ${entries.length} entries`);
+    setStatus(`Exported ${plural(entries.length, ENTRIES)}`);
   };
 
   return (
@@ -40,8 +42,8 @@ export function AuditView() {
           {loading
             ? 'Loading…'
             : entries.length < total
-              ? `Showing the newest ${entries.length} of ${total} entries`
-              : `${entries.length} entries`}
+              ? `Showing the newest ${formatNumber(entries.length)} of ${plural(total, ENTRIES)}`
+              : plural(entries.length, ENTRIES)}
         </span>
       </header>
       <div className="audit-toolbar">

@@ -81,18 +81,22 @@ describe('shortHash', () => {
 });
 
 describe('localTime', () => {
-  it('formats a valid ISO time as local YYYY-MM-DD HH:MM:SS', () => {
-    const iso = '2025-01-31T09:05:02.123Z';
-    const d = new Date(iso);
-    const p = (n: number) => String(n).padStart(2, '0');
-    expect(localTime(iso)).toBe(
-      `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
-        `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`,
+  it('formats an ISO time in the given locale, to the second, in local time', () => {
+    const local = new Date(2026, 10, 28, 21, 17, 39, 123);
+    expect(localTime(local.toISOString(), 'en-US').replace(/\u202f/g, ' ')).toBe(
+      '11/28/2026, 09:17:39 PM',
     );
-    expect(localTime(iso)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(localTime(local.toISOString(), 'de-DE')).toBe('28.11.2026, 21:17:39');
   });
 
   it('returns an unparseable value unchanged', () => {
     expect(localTime('not a date')).toBe('not a date');
+  });
+});
+
+describe('entry counts', () => {
+  it('say "1 entry" and group thousands', () => {
+    expect(verifyMessage({ ok: true, entries: 1 })).toBe('Journal intact: 1 entry verified');
+    expect(verifyMessage({ ok: true, entries: 12345 })).toMatch(/^Journal intact: 12.345 entries/);
   });
 });

@@ -1,15 +1,12 @@
 import type { AuditGap, VerifyResult } from '../../../src-shared/model/audit';
+import { formatDateTime, plural, type Locale } from '../../lib/intl';
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+/** "entry" / "entries" for `plural`. */
+export const ENTRIES = { one: 'entry', other: 'entries' } as const;
 
-/** Local `YYYY-MM-DD HH:MM:SS` for the table (the full ISO time is in the details). */
-export function localTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
-  );
+/** The entry's time in the user's locale, to the second (the full ISO time is in the details). */
+export function localTime(iso: string, locale?: Locale): string {
+  return formatDateTime(iso, locale);
 }
 
 /** A hex hash shortened to `first12…last4` (the full value goes in a title). */
@@ -19,7 +16,7 @@ export function shortHash(hash: string): string {
 
 /** "3 entries could not be written between … and … (ENOSPC: the disk is full), recorded as entry #42". */
 export function gapMessage(gap: AuditGap): string {
-  const what = gap.count === 1 ? '1 entry' : `${gap.count} entries`;
+  const what = plural(gap.count, ENTRIES);
   const told =
     gap.recordedSeq === null
       ? 'not recorded yet: the journal still cannot be written'
@@ -31,7 +28,7 @@ export function gapMessage(gap: AuditGap): string {
 export function verifyMessage(result: VerifyResult): string {
   if (result.ok) {
     const gaps = result.gaps ?? [];
-    const intact = `Journal intact: ${result.entries} entries verified`;
+    const intact = `Journal intact: ${plural(result.entries, ENTRIES)} verified`;
     if (gaps.length === 0) return intact;
     return `${intact}, with ${gaps.length === 1 ? 'a gap' : `${gaps.length} gaps`}: ${gaps.map(gapMessage).join('; ')}`;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../src-shared/model/log';
-import { exportFileName, formatLine, formatLines } from './export';
+import { exportFileName, formatLine, formatLines, shownLine, shownLines } from './export';
 
 const line = (over: Partial<LogLine> = {}): LogLine => ({
   seq: 1,
@@ -61,5 +61,35 @@ describe('exportFileName', () => {
     const t = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`);
     expect(t).toBeGreaterThanOrEqual(before);
     expect(t).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('shownLines (Copy)', () => {
+  const evening = new Date(2026, 10, 28, 21, 17, 39, 123).getTime();
+  const sameDay = new Date(2026, 10, 28, 22, 0, 0, 0).getTime();
+  const nextDay = new Date(2026, 10, 29, 9, 0, 0, 0).getTime();
+  const one = line({ time: evening, text: '\x1b[32mready\x1b[0m' });
+
+  it('leaves hidden timestamps and services out', () => {
+    expect(shownLines([one], { time: false, service: false }, sameDay, 'de-DE')).toBe('ready\n');
+    expect(shownLines([one], { time: false, service: true }, sameDay, 'de-DE')).toBe(
+      'stigmer-server ready\n',
+    );
+  });
+
+  it('writes shown times as the view does: the time today, the date too on another day', () => {
+    expect(shownLines([one], { time: true, service: true }, sameDay, 'de-DE')).toBe(
+      '21:17:39,123 stigmer-server ready\n',
+    );
+    expect(shownLine(one, { time: true, service: false }, nextDay, 'de-DE')).toBe(
+      '28.11.2026, 21:17:39,123 ready',
+    );
+    expect(
+      shownLine(one, { time: true, service: false }, sameDay, 'en-US').replace(/\u202f/g, ' '),
+    ).toBe('09:17:39.123 PM ready');
+  });
+
+  it('is empty for no lines', () => {
+    expect(shownLines([], { time: true, service: true })).toBe('');
   });
 });

@@ -1,5 +1,42 @@
 import type { LogLine } from '../../../src-shared/model/log';
+import { formatLogTime, type Locale } from '../../lib/intl';
 import { plainText } from './ansi';
+
+/** "line" / "lines" for `plural`. */
+export const LINES = { one: 'line', other: 'lines' } as const;
+
+/** Which columns the view shows; Copy takes exactly those. */
+export interface ShownColumns {
+  time: boolean;
+  service: boolean;
+}
+
+/**
+ * A line as the view shows it, for Copy: the time (in the view's locale format, with the date
+ * when not from today) and the service only when they are shown, then the text without ANSI.
+ */
+export function shownLine(
+  line: LogLine,
+  shown: ShownColumns,
+  now = Date.now(),
+  locale?: Locale,
+): string {
+  const time = shown.time ? `${formatLogTime(line.time, now, locale)} ` : '';
+  const service = shown.service ? `${line.service} ` : '';
+  return `${time}${service}${plainText(line)}`;
+}
+
+/** The Copy text for `lines`: one shown line per row, ending with "\n" unless empty. */
+export function shownLines(
+  lines: readonly LogLine[],
+  shown: ShownColumns,
+  now = Date.now(),
+  locale?: Locale,
+): string {
+  return lines.length === 0
+    ? ''
+    : lines.map((l) => shownLine(l, shown, now, locale)).join('\n') + '\n';
+}
 
 /**
  * One exported (or copied) line: `<ISO time> <service> <stream> <text>`, e.g.

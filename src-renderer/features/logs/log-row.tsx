@@ -1,13 +1,7 @@
 import { memo, type ReactNode, type Ref } from 'react';
 import type { LogLine } from '../../../src-shared/model/log';
+import { formatLogTime } from '../../lib/intl';
 import { parseAnsi, plainText } from './ansi';
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-function clock(time: number): string {
-  const d = new Date(time);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
 
 /** Match ranges [start, end) of `query` (lower-cased) in `plain`, case-insensitive. */
 function findRanges(plain: string, query: string): [number, number][] {
@@ -78,7 +72,7 @@ export const LogRow = memo(function LogRow(props: RowProps) {
       data-stream={line.stream}
       style={{ transform: `translateY(${start}px)` }}
     >
-      {showTime && <span className="log-time">{clock(line.time)} </span>}
+      {showTime && <span className="log-time">{formatLogTime(line.time, Date.now())} </span>}
       {showService && <span className="log-service">{line.service} </span>}
       <span className="log-text">{renderText(line, query)}</span>
       {line.truncated && <span className="log-truncated"> [cut]</span>}

@@ -7,7 +7,8 @@ import { LogTabs } from './log-tabs';
 import { LogsToolbar } from './logs-toolbar';
 import { LogList, type ScrollRequest } from './log-list';
 import { VisibleIndex, type LevelKey, type LineFilter } from './visible-index';
-import { downloadLines, formatLines } from './export';
+import { downloadLines, LINES, shownLines } from './export';
+import { formatNumber, plural } from '../../lib/intl';
 
 const EMPTY: LogView = { buffer: new LineBuffer(), version: 0, skipped: 0, cut: null, lastSeq: 0 };
 const toggled = <T,>(set: ReadonlySet<T>, item: T): Set<T> => {
@@ -92,12 +93,14 @@ export function LogsView() {
     exportLines: () => {
       const lines = index.lines();
       downloadLines(viewName, lines);
-      setStatus(`Exported ${lines.length} lines`);
+      setStatus(`Exported ${plural(lines.length, LINES)}`);
     },
     copyLines: () => {
       const lines = index.lines();
-      navigator.clipboard.writeText(formatLines(lines)).then(
-        () => setStatus(`Copied ${lines.length} lines`),
+      // Copy takes what the view shows: hidden timestamps and services stay out.
+      const text = shownLines(lines, { time: showTime, service: tab === ALL_VIEW });
+      navigator.clipboard.writeText(text).then(
+        () => setStatus(`Copied ${plural(lines.length, LINES)}`),
         (e: Error) => setStatus(`Could not copy: ${e.message}`),
       );
     },
@@ -122,7 +125,7 @@ export function LogsView() {
       <header className="view-header">
         <h1 id="logs-title">Logs</h1>
         <span className="hint" data-field="line-count">
-          {index.count} of {view.buffer.size} lines
+          {formatNumber(index.count)} of {plural(view.buffer.size, LINES)}
         </span>
       </header>
       <LogTabs selected={tab} onSelect={(t) => useNavigation.getState().selectLogTab(t)} />
@@ -143,7 +146,7 @@ export function LogsView() {
         {error && <span className="error-text">{error} </span>}
         {skipped > 0 && (
           <span data-field="skipped" title="The live view fell behind; the log files have them.">
-            {skipped} lines skipped{' '}
+            {plural(skipped, LINES)} skipped{' '}
           </span>
         )}
         {status && <span>{status} </span>}
