@@ -9,6 +9,9 @@ import { canRestart, canStart, canStop, stateLabelFor } from './format';
 import { formatBytes, formatCpu, formatUptime } from '../../../src-shared/model/format';
 import { BINARY_SERVICES } from '../../../src-shared/model/settings';
 import { needLabel, runtimeLabel } from '../../../src-shared/model/runtime';
+import { plural } from '../../lib/intl';
+
+const PLACES = { one: 'place', other: 'places' } as const;
 
 /**
  * Keeps keyboard focus in the row when the focused button becomes disabled under the user
@@ -185,8 +188,8 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
         <details className="service-detail" data-field="searched">
           <summary>
             {service.runtimeNeeded
-              ? `Its program was found; no Node that fits ${service.runtimeNeeded.range} in the ${service.searched.length} places looked at.`
-              : `Not found after looking in ${service.searched.length} places. ${
+              ? `Its program was found; no Node that fits ${service.runtimeNeeded.range} in the ${plural(service.searched.length, PLACES)} looked at.`
+              : `Not found after looking in ${plural(service.searched.length, PLACES)}. ${
                   (BINARY_SERVICES as readonly string[]).includes(service.name)
                     ? 'Install it, or set where it is in Settings → Programs.'
                     : 'Check its command in the stack file, then reload the stack file.'
