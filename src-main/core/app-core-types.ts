@@ -46,6 +46,8 @@ export interface AppCoreOptions {
    * settings stays removed).
    */
   setLaunchAtLogin?: (enabled: boolean) => Promise<void>;
+  /** What the OS says the login item still needs from the user (macOS approval), else null. */
+  loginItemNote?: () => string | null;
   /** Native file dialog for locating a service's program; resolves null when cancelled. */
   pickProgram?: (service: ProgramName) => Promise<string | null>;
   /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */

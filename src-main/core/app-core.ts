@@ -276,6 +276,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       logDir: options.logDir,
       canLaunchAtLogin: options.setLaunchAtLogin !== undefined,
       canPickFiles: options.pickProgram !== undefined,
+      loginItemNote: options.loginItemNote?.() ?? null,
     }),
     'stack:snapshot': async () => snapshot(),
     'stack:start': () => core.startStack('window'),

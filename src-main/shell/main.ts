@@ -34,7 +34,7 @@ import {
   writeStartupFailure,
   type LifePhase,
 } from './lifecycle';
-import { loginItemRefusal, loginItemSettings, startedAtLogin } from './login-item';
+import { loginItemNote, loginItemRefusal, loginItemSettings, startedAtLogin } from './login-item';
 import { fixMacPath } from './shell-path';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import { createDashboard } from './windows';
@@ -200,6 +200,9 @@ if (!app.requestSingleInstanceLock()) {
             app.setLoginItemSettings(loginItemSettings(enabled, process.platform));
           }
         },
+        // macOS 13+: a login item can wait for approval in System Settings; Settings says so.
+        loginItemNote: () =>
+          process.platform === 'darwin' ? loginItemNote(app.getLoginItemSettings().status) : null,
         // Touch ID before a remembered key leaves the keychain (macOS); elsewhere always grants.
         gate: createTouchIdGate(systemPreferences, process.platform),
       });

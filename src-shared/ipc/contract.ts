@@ -45,6 +45,8 @@ export interface AppInfo {
   canLaunchAtLogin: boolean;
   /** The host has a native file dialog to locate programs (the Electron shell). */
   canPickFiles: boolean;
+  /** macOS: the login item needs the user (approval in System Settings), else absent or null. */
+  loginItemNote?: string | null;
 }
 
 /**

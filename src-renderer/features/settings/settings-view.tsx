@@ -47,12 +47,14 @@ export function SettingsView() {
   const [canLaunchAtLogin, setCanLaunchAtLogin] = useState(false);
   const [canPickFiles, setCanPickFiles] = useState(false);
   const [loginStatus, setLoginStatus] = useState<string | null>(null);
+  const [loginNote, setLoginNote] = useState<string | null>(null);
 
   useEffect(() => {
     api.appInfo().then(
       (info) => {
         setCanLaunchAtLogin(info.canLaunchAtLogin);
         setCanPickFiles(info.canPickFiles);
+        setLoginNote(info.loginItemNote ?? null);
       },
       () => undefined,
     );
@@ -93,6 +95,11 @@ export function SettingsView() {
     } catch (error) {
       setLoginStatus(error instanceof Error ? error.message : String(error));
     }
+    // macOS may register the item but wait for approval in System Settings: ask again.
+    api.appInfo().then(
+      (info) => setLoginNote(info.loginItemNote ?? null),
+      () => undefined,
+    );
   };
 
   const locate = async (name: ProgramName) => {
@@ -171,6 +178,11 @@ export function SettingsView() {
         {!canLaunchAtLogin && settings && (
           <p className="hint">
             Available in the desktop app; this window is served by the browser host.
+          </p>
+        )}
+        {loginNote && settings?.launchAtLogin && (
+          <p className="hint" data-testid="login-item-note">
+            {loginNote}
           </p>
         )}
         {loginStatus && (
