@@ -1,4 +1,5 @@
-import { test, expect } from '@playwright/test';
+// One spec, both hosts: the browser host here, the real Electron app with E2E_HOST=electron.
+import { test, expect } from './support/app-test';
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
