@@ -63,7 +63,9 @@ function errorMessage(error: unknown): string {
 // pinned to the directory the browser host uses (run.ts), so both hosts share one data dir and
 // one instance lock whatever name the package carries.
 app.setName('Stigmer Local');
-app.setPath('userData', path.join(app.getPath('appData'), 'Stigmer Local'));
+if (!app.commandLine.hasSwitch('user-data-dir')) {
+  app.setPath('userData', path.join(app.getPath('appData'), 'Stigmer Local'));
+}
 app.enableSandbox(); // checklist #4 for every renderer, including ones we did not create
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID); // notifications + taskbar grouping
