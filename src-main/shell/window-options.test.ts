@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dashboardWindowOptions, windowBackground } from './window-options';
+import { MIN_WINDOW_SIZE, dashboardWindowOptions, windowBackground } from './window-options';
 
 describe('dashboardWindowOptions', () => {
   it('is a hidden-until-ready, sandboxed window with the preload', () => {
@@ -20,6 +20,14 @@ describe('dashboardWindowOptions', () => {
       contextIsolation: true,
       nodeIntegration: false,
     });
+  });
+
+  it('never shrinks below 800×600, the size the layout is tested at', () => {
+    const options = dashboardWindowOptions('/p', false);
+    expect(options.minWidth).toBe(800);
+    expect(options.minHeight).toBe(600);
+    expect(MIN_WINDOW_SIZE).toEqual({ width: 800, height: 600 });
+    expect(options.height!).toBeGreaterThanOrEqual(options.minHeight!);
   });
 
   it('follows the system theme for the first paint', () => {
