@@ -15,7 +15,7 @@ import { launchHost, standInStackYaml, type HostHandle } from './support/host';
  * the elements it hit and axe's summary of what to fix, so the report alone says what broke.
  */
 
-// Eleven axe scans (each a full-page analysis, 2-4 s) plus a stack start: past the 60 s default.
+// A dozen axe scans (each a full-page analysis, 2-4 s) plus a stack start: past the 60 s default.
 test.describe.configure({ timeout: 150_000 });
 
 let host: HostHandle | undefined;
