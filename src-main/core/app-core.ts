@@ -13,6 +13,7 @@ import { AuditJournal, filterEntries, verifyJournal } from './audit';
 import { AuditRecorder } from './audit-recorder';
 import { SettingsStore } from './settings-store';
 import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
+import { KeyDeliveries } from './key-deliveries';
 import { StackLoader } from './stack';
 import { Supervisor, defaultGroupReader, heldAdvice } from './supervisor';
 import { startUsageReports } from './usage-reports';
@@ -81,7 +82,16 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // everything typed in it, unless an action from elsewhere (the tray's Lock keys) says so while
   // the store emits (synchronously) inside it. Releases and evictions are always 'system'.
   let keyActor: Actor = 'window';
-  secrets.onEvent((event) => recorder.secretEvent(event, keyActor));
+  // Which running pid got which key value: named in the Keys view after a delete or lock.
+  const deliveries = new KeyDeliveries(
+    (name) => loaded.spec.services.find((s) => s.name === name)?.keys.map((k) => k.name) ?? [],
+    (key) => secrets.info(key),
+  );
+  secrets.onEvent((event) => {
+    if (event.type === 'key.deleted') deliveries.revoked(event.name, 'deleted');
+    if (event.type === 'key.locked') deliveries.revoked(event.name, 'locked');
+    recorder.secretEvent(event, keyActor);
+  });
   await adoptEnvironmentKeys(secrets, options.env);
   secrets.startIdleEviction();
   const supervisor = new Supervisor({
@@ -121,16 +131,27 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     return { state: stackStateOf(services), services, stackFile: loaded.file, version: ++version };
   };
   const keysSnapshot = () =>
-    secretsSnapshot(secrets, keychain, touchIdAvailable, loaded.spec, supervisor.statuses());
+    secretsSnapshot(
+      secrets,
+      keychain,
+      touchIdAvailable,
+      loaded.spec,
+      supervisor.statuses(),
+      deliveries.stale(),
+    );
   let lastNeeded = '';
   const keysOf = (name: string) =>
     loaded.spec.services.find((s) => s.name === name)?.keys.map((k) => k.name) ?? [];
   supervisor.onChange((statuses) => {
+    deliveries.observe(statuses);
     recorder.servicesChanged(statuses, secrets, keysOf);
     emit('services:changed', snapshot());
     const keys = keysSnapshot();
-    if (keys.needed.join() !== lastNeeded) {
-      lastNeeded = keys.needed.join();
+    // Also when a process holding an old key exits or restarts (the Keys notice goes away).
+    const stale = (keys.staleConsumers ?? []).map((c) => `${c.service}:${c.pid}:${c.key}`);
+    const changed = `${keys.needed.join()}|${stale.join()}`;
+    if (changed !== lastNeeded) {
+      lastNeeded = changed;
       emit('secrets:changed', keys);
     }
   });

@@ -1,4 +1,4 @@
-import type { SecretsSnapshot } from '../../src-shared/model/secret';
+import type { SecretsSnapshot, StaleConsumer } from '../../src-shared/model/secret';
 import type { ServiceStatus } from '../../src-shared/model/service';
 import { UserError } from '../../src-shared/model/errors';
 import type { StackSpec, ServiceSpec } from './stack/types';
@@ -117,6 +117,7 @@ export function secretsSnapshot(
   touchIdAvailable: boolean,
   spec: StackSpec,
   statuses: ServiceStatus[],
+  staleConsumers: StaleConsumer[] = [],
 ): SecretsSnapshot {
   const consumers: Record<string, string[]> = {};
   for (const service of spec.services) {
@@ -131,5 +132,6 @@ export function secretsSnapshot(
     touchIdAvailable,
     needed,
     consumers,
+    staleConsumers,
   };
 }

@@ -34,6 +34,20 @@ export interface SecretsSnapshot {
   needed: string[];
   /** The services that receive each key (shown in the dialog: "only passed to …"). */
   consumers: Record<string, string[]>;
+  /**
+   * Running processes that still hold a key value the user deleted, locked or replaced (they
+   * keep it in their environment until restarted). Absent from hosts that do not track it.
+   */
+  staleConsumers?: StaleConsumer[];
+}
+
+/** A running service whose environment holds a key value that is no longer the current one. */
+export interface StaleConsumer {
+  service: string;
+  pid: number;
+  key: string;
+  /** What happened to the value it holds: deleted, locked (forgotten from memory), or replaced. */
+  reason: 'deleted' | 'locked' | 'replaced';
 }
 
 /** What secrets:set answers: the keys as they are now, and a note for the user if any. */
