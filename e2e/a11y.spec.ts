@@ -6,6 +6,7 @@ import { KeysPage } from './pages/keys.page';
 import { LogsPage } from './pages/logs.page';
 import { SettingsPage } from './pages/settings.page';
 import { canaryKey } from './support/canary';
+import { E2E_HOST } from './support/electron-host';
 import { freePort } from './support/free-port';
 import { launchHost, standInStackYaml, type HostHandle } from './support/host';
 
@@ -17,6 +18,10 @@ import { launchHost, standInStackYaml, type HostHandle } from './support/host';
 
 // A dozen axe scans (each a full-page analysis, 2-4 s) plus a stack start: past the 60 s default.
 test.describe.configure({ timeout: 150_000 });
+
+// Each case opens its own browser context to set the colour scheme; the Electron lane has one window
+// and no contexts, so these run against the browser host only (same renderer, same CSS).
+test.skip(E2E_HOST === 'electron', 'needs a Playwright browser context (colour scheme emulation)');
 
 let host: HostHandle | undefined;
 test.afterEach(async () => {
