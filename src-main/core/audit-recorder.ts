@@ -5,7 +5,11 @@ import type {
   AuditInput,
   AuditType,
 } from '../../src-shared/model/audit';
-import type { ServiceState, ServiceStatus } from '../../src-shared/model/service';
+import {
+  stoppedBySentence,
+  type ServiceState,
+  type ServiceStatus,
+} from '../../src-shared/model/service';
 import { gapSentence, JournalWriteError, type AuditJournal } from './audit';
 import type { SecretEvent, SecretStore } from './secrets';
 import { KeysHeldError } from './supervisor';
@@ -233,7 +237,10 @@ export class AuditRecorder {
                 : ''
               : bad || s.state === 'needs-key'
                 ? (s.lastError ?? '')
-                : '',
+                : // Stopped because a service it needs was stopped: journal and log say which.
+                  s.state === 'stopped'
+                  ? stoppedBySentence(s)
+                  : '',
       });
     }
   }

@@ -69,6 +69,11 @@ export interface ServiceStatus {
   runtimeNeeded?: RuntimeNeed | null;
   /** What it waits for before it starts (set only while state is 'waiting'). */
   waitingFor?: { label: string; address: string } | null;
+  /**
+   * Set while it is 'stopped' because the user stopped a service it needs (that one); cleared
+   * once it runs again. The row, its log and the journal say so; starting that one offers it.
+   */
+  stoppedBy?: { name: string; displayName: string } | null;
   /** The last failure explained in plain words (reason, fix), when the app knows the cause. */
   failure?: { kind: string; reason: string; fix: string; permanent: boolean } | null;
 }
@@ -134,4 +139,9 @@ export function waitingHint(w: { label: string; address: string }): string {
     return 'Enable the temporal service in your stack file, or run `temporal server start-dev` in a terminal.';
   }
   return `Start what should listen on ${w.address}, or change wait_for in the stack file. It starts as soon as that address accepts connections.`;
+}
+
+/** "Stigmer server was stopped and Agent runner needs it" (journal, log line and row). */
+export function stoppedBySentence(s: Pick<ServiceStatus, 'displayName' | 'stoppedBy'>): string {
+  return s.stoppedBy ? `${s.stoppedBy.displayName} was stopped and ${s.displayName} needs it` : '';
 }

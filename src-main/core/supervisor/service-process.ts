@@ -35,6 +35,8 @@ export type StopReason =
   | 'rotation'
   | 'restart'
   | 'dependency failed'
+  /** The user stopped a service this one needs (the supervisor says which in its status). */
+  | 'dependency stopped'
   | 'removed from the stack';
 
 /** A signal (or stdin shutdown) sent to a child, with why. */

@@ -79,6 +79,8 @@ export class Supervisor {
   private epoch = 0;
   /** Services not started because a service needed a key: dependent -> the one waiting. */
   private readonly keySkipped = new Map<string, string>();
+  /** Services stopped because the user stopped one they need: dependent -> that one. */
+  private readonly stoppedBy = new Map<string, string>();
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly prepareEnv: (spec: ServiceSpec) => Promise<Record<string, string>>;
@@ -112,7 +114,14 @@ export class Supervisor {
 
   /** Every service's status, in declaration order. */
   statuses(): ServiceStatus[] {
-    return this.order.flatMap((name) => this.services.get(name)?.status() ?? []);
+    return this.order.flatMap((name) => {
+      const status = this.services.get(name)?.status();
+      if (!status) return [];
+      const by = this.stoppedBy.get(name);
+      const cause = by !== undefined && status.state === 'stopped' ? this.services.get(by) : null;
+      status.stoppedBy = cause ? { name: by!, displayName: cause.definition.displayName } : null;
+      return [status];
+    });
   }
 
   /**
@@ -255,6 +264,7 @@ export class Supervisor {
     this.epoch++;
     this.keySkipped.clear();
     this.waitSkipped.clear();
+    this.stoppedBy.clear(); // everything was asked to stop: no service stopped "because of" another
     await this.stopNames(new Set(this.order), reason);
     await Promise.all([...this.retiring]);
   }
@@ -303,6 +313,8 @@ export class Supervisor {
   /**
    * Stop one service, after stopping everything that depends on it. Cancels a start, a wait for
    * its address or a pending restart at once; `reason` goes with every signal to log and journal.
+   * On a user stop, the dependents that were up are stopped for 'dependency stopped' and their
+   * status names this service (stoppedBy) until they run again.
    */
   async stop(name: string, reason: StopReason = 'user stop'): Promise<void> {
     this.get(name);
@@ -311,14 +323,25 @@ export class Supervisor {
       this.keySkipped.delete(n);
       this.waitSkipped.delete(n);
     }
-    await this.stopNames(new Set([...dependents, name]), reason);
+    this.stoppedBy.delete(name);
+    const byUser = reason === 'user stop';
+    if (byUser) {
+      // Set before they stop, so the very status that says 'stopped' also says why.
+      for (const d of this.dependentsUp(name)) this.stoppedBy.set(d, name);
+    }
+    await this.stopNames(new Set([...dependents, name]), (n) =>
+      byUser && n !== name ? 'dependency stopped' : reason,
+    );
+  }
+
+  /** The services that need `name` (also transitively) and are up or on their way up. */
+  dependentsUp(name: string): string[] {
+    return this.safeDependents(name).filter((d) => ACTIVE.includes(this.get(d).currentState));
   }
 
   /** Stop and start one service; dependents that were up are brought back afterwards. */
   async restart(name: string, reason: StopReason = 'restart'): Promise<void> {
-    const dependents = this.safeDependents(name).filter((d) =>
-      ACTIVE.includes(this.get(d).currentState),
-    );
+    const dependents = this.dependentsUp(name);
     await this.stop(name, reason);
     await this.start(name);
     for (const d of dependents) await this.start(d);
@@ -378,6 +401,10 @@ export class Supervisor {
         }
       },
       onChange: () => {
+        // Running again (started by anyone): it is no longer "stopped because of" another.
+        const state = this.services.get(spec.name)?.currentState;
+        if (state !== undefined && state !== 'stopped' && state !== 'stopping')
+          this.stoppedBy.delete(spec.name);
         this.emitChange();
         if (this.waitSkipped.size > 0) this.queueFollowUp();
       },
@@ -412,10 +439,14 @@ export class Supervisor {
   }
 
   /** Stop `names`, dependents before dependencies, in parallel within a level. */
-  private async stopNames(names: ReadonlySet<string>, reason: StopReason): Promise<void> {
+  private async stopNames(
+    names: ReadonlySet<string>,
+    reason: StopReason | ((name: string) => StopReason),
+  ): Promise<void> {
+    const why = typeof reason === 'function' ? reason : () => reason;
     for (const level of stopLevels(this.nodes())) {
       const here = level.filter((n) => names.has(n) && this.services.has(n));
-      await Promise.all(here.map((n) => this.get(n).stop(reason)));
+      await Promise.all(here.map((n) => this.get(n).stop(why(n))));
     }
   }
 
