@@ -13,6 +13,7 @@
  *   minutes east of UTC (pidusage's parseDate reads them the same way).
  */
 import { describe, expect, it } from 'vitest';
+import { winGroupReader } from './resource-usage';
 import {
   parseDmtf,
   parseStartTimeToken,
@@ -121,6 +122,7 @@ describe('command lines (argv arrays, no shell)', () => {
     expect(script).toContain("'Node,CreationDate,ParentProcessId,ProcessId';");
     expect(script).toContain("-Filter 'ProcessId=777'");
     expect(script).toContain('ToDmtfDateTime');
+    expect(script).not.toContain('"'); // Windows argv quoting would have to escape it
     expect(powershellArgs({ usage: true }).at(-1)).toContain(
       "'Node,CreationDate,KernelModeTime,ParentProcessId,ProcessId,UserModeTime,WorkingSetSize';",
     );
@@ -216,5 +218,28 @@ describe('queryProcesses / winStartTime with a fake runner', () => {
     });
     expect(await queryProcesses({ pid: 5 }, run)).toEqual([]);
     expect(await winStartTime(5, run)).toBeNull();
+  });
+});
+
+describe('winGroupReader (usage on Windows)', () => {
+  it('sums a leader and its descendants from one query', async () => {
+    const calls: string[] = [];
+    const read = winGroupReader(async (file, args) => {
+      calls.push(`${file} ${args.at(-1)?.includes('WorkingSetSize') ? 'usage' : 'identity'}`);
+      return { exitCode: 0, stdout: WMIC_USAGE_CSV };
+    });
+    const usage = await read([777, 31337]);
+    expect(calls).toEqual(['powershell.exe usage']);
+    expect([...usage.keys()]).toEqual([777]); // 31337 does not run: absent, not zero
+    expect(usage.get(777)).toMatchObject({
+      processes: 2,
+      rssBytes: 110_821_376 + 20_480_000,
+      cpuMs: (153_750_000 + 8_556_250_000 + 1_250_000 + 3_750_000) / 10_000,
+    });
+  });
+
+  it('says what to check when neither PowerShell nor wmic answers', async () => {
+    const read = winGroupReader(async () => ({ exitCode: null, stdout: '' }));
+    await expect(read([777])).rejects.toThrow(/powershell\.exe is installed and not blocked/);
   });
 });

@@ -15,6 +15,7 @@
  *   ... ToDmtfDateTime`); sample rows in the tests come from public parsers of real wmic output.
  *
  * Every command is an argv array run without a shell, hidden (windowsHide) and with a timeout.
+ * The script holds no double quotes: Windows command-line quoting would have to escape them.
  */
 import { execa } from 'execa';
 
@@ -145,7 +146,7 @@ export function powershellArgs(query: ProcessQuery): string[] {
   const fields = queryFields(query);
   const cells = fields.map((f) =>
     f === 'CreationDate'
-      ? '$(if ($_.CreationDate) { [Management.ManagementDateTimeConverter]::ToDmtfDateTime($_.CreationDate) } else { "" })'
+      ? "$(if ($_.CreationDate) { [Management.ManagementDateTimeConverter]::ToDmtfDateTime($_.CreationDate) } else { '' })"
       : `$_.${f}`,
   );
   const format = ['.', ...fields].map((_, i) => `{${i}}`).join(',');
