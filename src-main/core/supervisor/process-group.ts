@@ -2,6 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { procStatFields as splitStat } from './resource-usage';
 
 const isLinux = process.platform === 'linux';
+/** Windows has no process groups or signals: its stops and trees live in win-stop.ts. */
+const isWindows = process.platform === 'win32';
 
 /** Fields of /proc/<pid>/stat after the "(comm)" part, which may itself contain spaces. */
 function procStatFields(pid: number): string[] | null {
@@ -46,7 +48,7 @@ export function isProcessAlive(pid: number): boolean {
 
 /** Whether any live (non-zombie) process is still in process group `pgid`. */
 export function isGroupAlive(pgid: number): boolean {
-  if (!Number.isInteger(pgid) || pgid <= 0) return false;
+  if (!Number.isInteger(pgid) || pgid <= 0 || isWindows) return false;
   if (isLinux) {
     let entries: string[];
     try {
@@ -75,6 +77,7 @@ export function isGroupAlive(pgid: number): boolean {
 /** Send `signal` to every process of group `pgid`; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   if (!Number.isInteger(pgid) || pgid <= 1) return false; // never -0 / -1: that is "everyone"
+  if (isWindows) return false; // kill(-pgid) means nothing there; callers branch to win-stop.ts
   try {
     process.kill(-pgid, signal);
     return true;
