@@ -157,7 +157,8 @@ export class ServiceProcess {
       // A Node program without a Node it can run on: the advice says which Node and what to do.
       lastError:
         this.state === 'not-installed' && s.runtime?.problem ? s.runtime.problem : this.lastError,
-      lastLines: this.tail.snapshot(),
+      // The current (or last) child's lines only: "Show last output" never mixes earlier runs.
+      lastLines: this.tail.runSnapshot(),
       nextRestartAt: this.nextRestartAt,
       command: s.command === null ? null : [s.command, ...s.args],
       searched: [...s.searched],
@@ -320,7 +321,12 @@ export class ServiceProcess {
 
   private setState(state: ServiceState): void {
     this.state = state;
-    if (state !== 'backoff') this.nextRestartAt = null;
+    if (state !== 'backoff') {
+      this.nextRestartAt = null;
+      // "Restarting in N s" was true only while it waited to restart (not once stopped).
+      if (this.lastError)
+        this.lastError = this.lastError.replace(/\s*Restarting in [\d.]+ s\.?$/, '');
+    }
     this.opts.onChange();
   }
 
