@@ -7,6 +7,46 @@ const FOCUSABLE =
 /** How many modals are open: the app root stays inert while any is. */
 let openCount = 0;
 
+/** Whether focus can go to `el`: still in the page, enabled, not in an inert part. */
+const usable = (el: HTMLElement): boolean =>
+  el.isConnected && !(el as HTMLButtonElement).disabled && !el.closest('[inert], [hidden]');
+
+/**
+ * Puts focus back where it was before a modal opened: the opener itself, or, when the opener
+ * went away or was disabled meanwhile (Stop confirmed: the Stop button is disabled while it
+ * stops), the next usable control in the opener's row or group, or that group itself. Checked
+ * again once the commit that closed the modal is done, when the page's state is final.
+ */
+export function restoreFocus(
+  opener: HTMLElement | null,
+  scope: HTMLElement | null,
+  closing: HTMLElement | null = null,
+): void {
+  if (!opener) return;
+  const doc = opener.ownerDocument;
+  const attempt = () => {
+    const active = doc.activeElement;
+    // Something else took focus on purpose (another dialog, a control): leave it.
+    const leaving =
+      !active || active === doc.body || active === opener || closing?.contains(active);
+    if (!leaving) return;
+    if (usable(opener)) {
+      if (active !== opener) opener.focus();
+      return;
+    }
+    if (!scope?.isConnected) return;
+    const items = [...scope.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(usable);
+    const after = items.find(
+      (el) => opener.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    const target = after ?? items[items.length - 1] ?? scope;
+    if (!target.hasAttribute('tabindex') && !items.includes(target)) target.tabIndex = -1;
+    target.focus();
+  };
+  attempt();
+  queueMicrotask(attempt);
+}
+
 interface ModalProps {
   /** Id of the element that names the dialog (its title). */
   labelledBy: string;
@@ -36,7 +76,12 @@ export function Modal({
   cancel.current = onCancel;
 
   useLayoutEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const active = document.activeElement;
+    // The body is not a place to return to; nor is another element that is not there to use.
+    const dialog = ref.current;
+    const opener = active instanceof HTMLElement && active !== document.body ? active : null;
+    // Where to land if the opener is disabled or gone by then: its row, group or section.
+    const scope = opener?.closest<HTMLElement>('[data-focus-scope], li, section, main') ?? null;
     const root = document.getElementById('root');
     openCount += 1;
     root?.setAttribute('inert', '');
@@ -45,7 +90,7 @@ export function Modal({
     return () => {
       openCount -= 1;
       if (openCount === 0) root?.removeAttribute('inert');
-      if (opener?.isConnected) opener.focus();
+      restoreFocus(opener, scope, dialog);
     };
     // Runs once per open: the opener and the initial focus are read at mount.
   }, []);

@@ -63,4 +63,27 @@ describe('ServiceRow', () => {
     // Restart is disabled too while stopping; Logs is the next control that works.
     expect(document.activeElement?.getAttribute('aria-label')).toBe('Logs for Agent runner');
   });
+
+  it('Start pressed: when it disables itself focus moves to the next enabled action of the row', () => {
+    render(status('starting'));
+    act(() => button('Start').focus()); // disabled: nothing happens
+    render(status('crashed', { pid: null }));
+    act(() => button('Start').focus());
+    expect(document.activeElement).toBe(button('Start'));
+    // The start request is in flight and the state says so: Start is disabled under the user.
+    act(() => useServices.setState({ pending: { 'service:agent-runner': 'Starting…' } }));
+    render(status('starting'));
+    expect(button('Start').disabled).toBe(true);
+    expect(document.activeElement).toBe(button('Stop'));
+    expect(host.querySelector('li')!.contains(document.activeElement)).toBe(true);
+  });
+
+  it('a stack-wide action in flight neither locks the row nor puts its words in it', () => {
+    useServices.setState({ pending: { 'stack:start': 'Starting…', 'stack:stop': 'Stopping…' } });
+    render(status('failed', { pid: null, lastError: 'agent-runner exited with code 1.' }));
+    expect(host.textContent).not.toContain('Starting');
+    expect(host.textContent).not.toContain('Stopping');
+    expect(button('Start').disabled).toBe(false);
+    expect(button('Restart').disabled).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { BusyLabel } from '../../components/busy-label';
 import { waitingHint, type ServiceStatus } from '../../../src-shared/model/service';
 import { useServices } from '../../stores/services';
@@ -10,60 +10,30 @@ import { formatBytes, formatCpu, formatUptime } from '../../../src-shared/model/
 import { BINARY_SERVICES } from '../../../src-shared/model/settings';
 import { needLabel, runtimeLabel } from '../../../src-shared/model/runtime';
 import { plural } from '../../lib/intl';
+import { useFocusRescue } from './use-focus-rescue';
+import { requestStart, requestStop } from './service-dialog';
+import { stoppedByNote } from './dependents';
 
 const PLACES = { one: 'place', other: 'places' } as const;
 
-/**
- * Keeps keyboard focus in the row when the focused button becomes disabled under the user
- * (Stop pressed: it disables itself): focus moves to the next enabled button, else the previous.
- */
-function useFocusRescue() {
-  const actions = useRef<HTMLDivElement>(null);
-  const focused = useRef<HTMLButtonElement | null>(null);
-  useLayoutEffect(() => {
-    const button = focused.current;
-    const box = actions.current;
-    if (!button || !box || !button.disabled) return;
-    const active = button.ownerDocument.activeElement;
-    if (active !== button && active !== button.ownerDocument.body && active !== null) return;
-    const buttons = [...box.querySelectorAll('button')];
-    const at = buttons.indexOf(button);
-    const next =
-      buttons.slice(at + 1).find((b) => !b.disabled) ??
-      buttons
-        .slice(0, Math.max(at, 0))
-        .reverse()
-        .find((b) => !b.disabled);
-    focused.current = next ?? null;
-    next?.focus();
-  });
-  return {
-    ref: actions,
-    onFocus: (e: React.FocusEvent) => {
-      if (e.target instanceof HTMLButtonElement) focused.current = e.target;
-    },
-    onBlur: (e: React.FocusEvent) => {
-      // A button that loses focus because it was disabled has no next target: remember it.
-      const to = e.relatedTarget;
-      if (to instanceof Node && !actions.current?.contains(to)) focused.current = null;
-    },
-  };
-}
-
 /** One service: state, pid, port, uptime, restarts, last error and its actions. */
 export function ServiceRow({ service, now }: { service: ServiceStatus; now: number }) {
-  const startPending = useServices((s) => s.pending[`service:${service.name}`] ?? s.pending.stack);
+  // Only this service's own requests count: a Start all (or another row) waiting for a slow
+  // service never locks this row nor puts words in it; its state comes from its own status.
+  const startPending = useServices((s) => s.pending[`service:${service.name}`]);
   // Stop and Restart have their own busy flag: they cancel a start that is still in flight.
   const stopPending = useServices((s) => s.pending[`service:${service.name}:stop`]);
-  const pending = stopPending ?? startPending;
-  const focus = useFocusRescue();
+  const retrying = useServices((s) => s.pending['stack:retry'] !== undefined);
+  // "Starting…" only while the pill cannot say it yet (its dependencies start first).
+  const pending = stopPending ?? (service.state === 'stopped' ? startPending : undefined);
+  const row = useRef<HTMLLIElement>(null);
+  const focus = useFocusRescue(() => row.current);
   // Only a sample of the current child counts (a stopped service keeps no stale figures).
   const usage = useServices((s) =>
     service.pid !== null ? s.usage?.services[service.name] : undefined,
   );
-  const { start, stop, restart, retryAudit } = useServices.getState();
+  const { restart, retryAudit } = useServices.getState();
   const [expanded, setExpanded] = useState(false);
-  const busy = pending !== undefined;
   const uptime = service.readyAt ?? service.startedAt;
   const port = service.ports[0];
   const problem = service.lastError;
@@ -71,9 +41,17 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
   const needsKey = service.state === 'needs-key' && neededKeys.length > 0;
   // Keys held back: the journal cannot record their release; Retry tries it again.
   const held = service.state === 'held';
+  const note = stoppedByNote(service);
 
   return (
-    <li className="service" data-service={service.name} aria-label={service.displayName}>
+    // tabIndex -1: the row itself takes focus when none of its actions can (never the body).
+    <li
+      ref={row}
+      className="service"
+      data-service={service.name}
+      aria-label={service.displayName}
+      tabIndex={-1}
+    >
       <div className="service-main">
         <StatusPill
           state={service.state}
@@ -128,7 +106,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
             </dd>
           </div>
         </dl>
-        <div className="actions" ref={focus.ref} onFocus={focus.onFocus} onBlur={focus.onBlur}>
+        <div className="actions" ref={focus.ref} {...focus.bind}>
           <BusyLabel label={pending} />
           {needsKey && (
             <button
@@ -145,7 +123,7 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
               type="button"
               className="primary"
               onClick={() => void retryAudit()}
-              disabled={busy}
+              disabled={retrying}
               aria-label={`Retry the audit journal for ${service.displayName}`}
             >
               Retry
@@ -153,15 +131,15 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
           )}
           <button
             type="button"
-            onClick={() => void start(service.name)}
-            disabled={busy || !canStart(service)}
+            onClick={() => requestStart(service.name)}
+            disabled={startPending !== undefined || stopPending !== undefined || !canStart(service)}
             aria-label={`Start ${service.displayName}`}
           >
             Start
           </button>
           <button
             type="button"
-            onClick={() => void stop(service.name)}
+            onClick={() => requestStop(service.name)}
             disabled={stopPending !== undefined || !canStop(service)}
             aria-label={`Stop ${service.displayName}`}
           >
@@ -203,6 +181,11 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
             ))}
           </ul>
         </details>
+      )}
+      {note && (
+        <p className="service-detail hint" data-field="stopped-by">
+          {note}
+        </p>
       )}
       {service.state === 'waiting' && service.waitingFor && (
         <p className="service-detail hint" data-field="waiting-hint">

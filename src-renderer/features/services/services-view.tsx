@@ -3,11 +3,19 @@ import { BusyLabel } from '../../components/busy-label';
 import { ServiceRow } from './service-row';
 import { STACK_LABEL } from './format';
 import { useNow } from './use-now';
+import { useFocusRescue } from './use-focus-rescue';
+import { DependentsDialog } from './dependents-dialog';
+import './services.css';
 
 /** The Services view: stack header with Start all / Stop all, then one row per service. */
 export function ServicesView() {
   const snapshot = useServices((s) => s.snapshot);
-  const stackPending = useServices((s) => s.pending.stack);
+  // One flag per stack action: Stop all and Reload stay usable while Start all waits.
+  const starting = useServices((s) => s.pending['stack:start']);
+  const stopping = useServices((s) => s.pending['stack:stop']);
+  const reloading = useServices((s) => s.pending['stack:reload']);
+  const retrying = useServices((s) => s.pending['stack:retry']);
+  const focus = useFocusRescue(() => document.getElementById('services-title'));
   const error = useServices((s) => s.error);
   const { startStack, stopStack, reload, dismissError } = useServices.getState();
   const now = useNow();
@@ -22,32 +30,34 @@ export function ServicesView() {
     <section aria-labelledby="services-title">
       <header className="view-header">
         <div>
-          <h1 id="services-title">Services</h1>
+          <h1 id="services-title" tabIndex={-1}>
+            Services
+          </h1>
           <p className="stack-state" data-stack-state={snapshot.state}>
             {STACK_LABEL[snapshot.state]}
             {installed.length > 0 && ` · ${ready} of ${installed.length} ready`}
           </p>
         </div>
-        <div className="actions">
-          <BusyLabel label={stackPending} />
+        <div className="actions" ref={focus.ref} {...focus.bind}>
+          <BusyLabel label={stopping ?? starting ?? reloading ?? retrying} />
           <button
             type="button"
             className="primary"
-            disabled={!!stackPending || installed.length === 0 || allUp}
+            disabled={!!starting || !!stopping || installed.length === 0 || allUp}
             onClick={() => void startStack()}
           >
             Start all
           </button>
           <button
             type="button"
-            disabled={!!stackPending || !anyRunning}
+            disabled={!!stopping || !anyRunning}
             onClick={() => void stopStack()}
           >
             Stop all
           </button>
           <button
             type="button"
-            disabled={!!stackPending}
+            disabled={!!reloading}
             onClick={() => void reload()}
             title={`Read ${snapshot.stackFile.path} again`}
           >
@@ -80,6 +90,7 @@ export function ServicesView() {
           <ServiceRow key={service.name} service={service} now={now} />
         ))}
       </ul>
+      <DependentsDialog />
     </section>
   );
 }
