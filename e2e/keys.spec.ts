@@ -193,6 +193,7 @@ test('Lock keys forgets a session key: the next restart asks again; the idle set
   await keys.openView();
   expect(await keys.source('ANTHROPIC_API_KEY')).toBe('session');
   await keys.lock();
+  await keys.confirmLock();
   await expect(page.getByRole('button', { name: 'Lock keys' })).toBeDisabled();
 
   // The running runner keeps its environment; a restart needs the key again and asks for it.

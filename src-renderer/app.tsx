@@ -10,6 +10,10 @@ import { RotationNotice } from './features/secrets/rotation-notice';
 import { SettingsView } from './features/settings/settings-view';
 import { LogsView } from './features/logs/logs-view';
 import { AuditView } from './features/audit/audit-view';
+import { DISCONNECTED_REASON, useConnection } from './api/connection';
+import { ConnectionBanner, CONNECTION_REASON_ID, NeedsLink } from './components/connection-banner';
+import { StaleKeysNotice } from './features/secrets/stale-keys-notice';
+import { useResyncOnReconnect } from './stores/resync';
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'services', label: 'Services' },
@@ -29,9 +33,15 @@ export function App() {
   useEffect(() => initLogs(), [initLogs]);
   const view = useNavigation((s) => s.view);
   const choose = useNavigation((s) => s.go);
+  const connection = useConnection((s) => s.state);
+  useResyncOnReconnect();
+  if (connection === 'no-token' || connection === 'refused') {
+    return <NeedsLink refused={connection === 'refused'} />;
+  }
+  const lost = connection === 'lost';
 
   return (
-    <div className="app">
+    <div className="app" data-connection={connection}>
       <nav className="rail" aria-label="Views">
         <div className="brand" aria-hidden="true">
           S
@@ -49,18 +59,28 @@ export function App() {
         ))}
       </nav>
       <main className="view">
+        <ConnectionBanner />
         <RotationNotice />
-        {view === 'keys' ? (
-          <KeysView />
-        ) : view === 'settings' ? (
-          <SettingsView />
-        ) : view === 'logs' ? (
-          <LogsView />
-        ) : view === 'audit' ? (
-          <AuditView />
-        ) : (
-          <ServicesView />
-        )}
+        <StaleKeysNotice />
+        {/* While the app does not answer every action inside is disabled, with the reason. */}
+        <fieldset
+          className="view-body"
+          disabled={lost}
+          title={lost ? DISCONNECTED_REASON : undefined}
+          aria-describedby={lost ? CONNECTION_REASON_ID : undefined}
+        >
+          {view === 'keys' ? (
+            <KeysView />
+          ) : view === 'settings' ? (
+            <SettingsView />
+          ) : view === 'logs' ? (
+            <LogsView />
+          ) : view === 'audit' ? (
+            <AuditView />
+          ) : (
+            <ServicesView />
+          )}
+        </fieldset>
       </main>
       <KeyDialog />
     </div>

@@ -58,8 +58,11 @@ export class KeysPage {
     return this.dialog().locator('[data-field="dialog-error"]');
   }
 
+  /** The dialog's submit: "Save", or "Rotate and restart …" when rotating a key in use. */
   async save(): Promise<void> {
-    await this.dialog().getByRole('button', { name: 'Save' }).click();
+    await this.dialog()
+      .getByRole('button', { name: /^(Save|Rotate and restart )/ })
+      .click();
   }
 
   /** Fills the value and saves; waits for the dialog to close. */
@@ -72,10 +75,6 @@ export class KeysPage {
 
   async cancel(): Promise<void> {
     await this.dialog().getByRole('button', { name: 'Cancel' }).click();
-  }
-
-  async skip(): Promise<void> {
-    await this.dialog().getByRole('button', { name: 'Skip' }).click();
   }
 
   async openView(): Promise<void> {
@@ -133,8 +132,25 @@ export class KeysPage {
     await expect(confirm).toHaveCount(0);
   }
 
+  /** Presses "Lock keys" (it asks first: see confirmLock). */
   async lock(): Promise<void> {
     await this.page.getByRole('button', { name: 'Lock keys' }).click();
+  }
+
+  /** The open "Lock keys?" confirmation. */
+  lockDialog(): Locator {
+    return this.page.getByRole('dialog', { name: 'Lock keys?' });
+  }
+
+  /** Confirms the open "Lock keys?" dialog; waits for it to close. */
+  async confirmLock(): Promise<void> {
+    await this.lockDialog().getByRole('button', { name: 'Lock keys' }).click();
+    await expect(this.lockDialog()).toHaveCount(0);
+  }
+
+  /** The notice naming running services that still hold a deleted, locked or old key. */
+  staleNotice(): Locator {
+    return this.page.locator('[data-field="stale-keys"]');
   }
 
   /** The "Enter key…" button on a service row in the 'needs-key' state. */

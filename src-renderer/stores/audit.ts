@@ -27,6 +27,8 @@ interface AuditState {
   setFilter(change: Partial<AuditFilter>): void;
   select(entry: AuditEntry | null): void;
   runVerify(): Promise<void>;
+  /** Reads the journal again if it was read (after a reconnect: entries may have been missed). */
+  resync(): void;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -104,6 +106,9 @@ export const useAudit = create<AuditState>((set, get) => {
       void load();
     },
     select: (selected) => set({ selected }),
+    resync() {
+      if (get().loaded) void load();
+    },
     async runVerify() {
       set({ verifying: true, verify: null, verifyError: null });
       try {

@@ -43,6 +43,8 @@ interface LogsState {
   init(): () => void;
   /** Reads the tail for a view once (the first time it is shown); later lines come live. */
   ensureLoaded(view: string): void;
+  /** Reads the tail of every view read so far again (after a reconnect), merged without repeats. */
+  resync(): void;
   clearView(view: string): void;
   openFolder(): Promise<void>;
 }
@@ -137,6 +139,9 @@ export const useLogs = create<LogsState>((set, get) => {
       if (requested.has(key)) return;
       requested.add(key);
       void load(key);
+    },
+    resync() {
+      for (const key of requested) void load(key);
     },
     clearView(key) {
       const view = get().views[key] ?? emptyView();

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
+import { isConnected } from '../api/connection';
 import { whilePending } from './pending';
+import { lockedNotice } from './key-notices';
 import type { SecretsSnapshot } from '../../src-shared/model/secret';
 
 /** A key for an in-flight action: lock all keys, or one key by name. */
@@ -35,7 +37,10 @@ interface SecretsState {
   notice: { kind: 'ok' | 'warn' | 'info'; text: string } | null;
   dismissNotice(): void;
   remove(name: string): Promise<void>;
+  /** Forgets all keys from memory; the notice then says what that means with this keychain. */
   lock(): Promise<void>;
+  /** Reads the keys again (after a reconnect: events may have been missed). */
+  resync(): void;
   dismissError(): void;
 }
 
@@ -59,7 +64,8 @@ export const useSecrets = create<SecretsState>((set, get) => {
     try {
       await whilePending(set, key, label, action);
     } catch (error) {
-      set({ error: error instanceof Error ? error.message : String(error) });
+      // While the app does not answer, the connection banner says so (not one error per action).
+      if (isConnected()) set({ error: error instanceof Error ? error.message : String(error) });
       void api.secretsSnapshot().then(accept, () => undefined);
     }
   };
@@ -122,7 +128,21 @@ export const useSecrets = create<SecretsState>((set, get) => {
     dismissNotice: () => set({ notice: null }),
     remove: (name) =>
       run(`key:${name}`, 'Deleting…', async () => accept(await api.deleteSecret(name))),
-    lock: () => run('lock', 'Locking…', async () => accept(await api.lockSecrets())),
+    lock: () =>
+      run('lock', 'Locking…', async () => {
+        const keys = await api.lockSecrets();
+        accept(keys);
+        set({ notice: { kind: 'info', text: lockedNotice(keys) } });
+      }),
+    resync() {
+      api.secretsSnapshot().then(
+        (keys) => {
+          accept(keys);
+          if (get().error) set({ error: null });
+        },
+        () => undefined,
+      );
+    },
     dismissError: () => set({ error: null }),
   };
 });

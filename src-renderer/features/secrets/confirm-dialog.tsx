@@ -5,6 +5,10 @@ interface ConfirmDialogProps {
   title: string;
   message: string;
   confirmLabel: string;
+  /** Further sentences under the message (e.g. which running service keeps the key). */
+  details?: readonly string[];
+  /** 'danger' (red, the default) for what cannot be undone; 'primary' otherwise. */
+  tone?: 'danger' | 'primary';
   onConfirm(): void;
   onCancel(): void;
 }
@@ -14,6 +18,8 @@ export function ConfirmDialog({
   title,
   message,
   confirmLabel,
+  details = [],
+  tone = 'danger',
   onConfirm,
   onCancel,
 }: ConfirmDialogProps) {
@@ -28,12 +34,19 @@ export function ConfirmDialog({
       className="confirm-dialog"
     >
       <h2 id={`${id}-title`}>{title}</h2>
-      <p id={`${id}-message`}>{message}</p>
+      <div id={`${id}-message`}>
+        <p>{message}</p>
+        {details.map((text) => (
+          <p key={text} className="confirm-detail" data-field="confirm-detail">
+            {text}
+          </p>
+        ))}
+      </div>
       <div className="dialog-buttons">
         <button type="button" ref={cancelButton} onClick={onCancel}>
           Cancel
         </button>
-        <button type="button" className="danger" onClick={onConfirm}>
+        <button type="button" className={tone} onClick={onConfirm}>
           {confirmLabel}
         </button>
       </div>

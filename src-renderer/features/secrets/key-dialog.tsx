@@ -52,7 +52,6 @@ function KeyForm({ dialog }: { dialog: KeyDialogState }) {
   };
 
   const problem = formatProblem(meta, value);
-  const required = info?.required ?? snapshot?.needed.includes(name) ?? true;
   const title = mode === 'rotate' ? `Rotate ${meta.title}` : meta.title;
   const consumers = snapshot?.consumers[name] ?? [];
 
@@ -95,6 +94,11 @@ function KeyForm({ dialog }: { dialog: KeyDialogState }) {
         <p className="hint small">
           Tools that agents run through the runner can read it too, like any environment variable.
         </p>
+        {mode === 'rotate' && (
+          <p className="rotate-plan" data-field="rotate-plan">
+            {rotatePlan(consumers)}
+          </p>
+        )}
         <label htmlFor={`${id}-value`} className="field-label">
           {meta.title}
         </label>
@@ -138,11 +142,12 @@ function KeyForm({ dialog }: { dialog: KeyDialogState }) {
               onChange={(e) => setRemember(e.target.checked)}
               aria-describedby={keychain.available ? undefined : `${id}-nokeychain`}
             />
-            Remember in {keychain.available ? keychain.backend : 'the system keychain'}
+            Remember in the system keychain
+            {keychain.available && keychain.backend !== 'none' ? ` (${keychain.backend})` : ''}
           </label>
           {!keychain.available && (
             <p id={`${id}-nokeychain`} className="hint small" data-field="keychain-reason">
-              {keychain.reason ?? 'No usable keychain was found.'} The key stays in memory only.
+              {keychain.reason ?? 'No usable keychain was found. The key stays in memory only.'}
             </p>
           )}
           {touchId && (
@@ -163,20 +168,28 @@ function KeyForm({ dialog }: { dialog: KeyDialogState }) {
           </p>
         )}
         <div className="dialog-buttons">
-          <BusyLabel label={saving && 'Saving…'} />
+          <BusyLabel label={saving && (mode === 'rotate' ? 'Rotating…' : 'Saving…')} />
           <button type="button" onClick={cancel} disabled={saving}>
             Cancel
           </button>
-          {!required && (
-            <button type="button" onClick={cancel} disabled={saving}>
-              Skip
-            </button>
-          )}
           <button type="submit" className="primary" disabled={saving}>
-            Save
+            {mode === 'rotate' && consumers.length > 0
+              ? `Rotate and restart ${consumers.join(' and ')}`
+              : 'Save'}
           </button>
         </div>
       </form>
     </Modal>
+  );
+}
+
+/** What Rotate will do, said before it is done. */
+export function rotatePlan(consumers: readonly string[]): string {
+  if (consumers.length === 0) return 'The new key replaces the old one; no service uses it now.';
+  const list = consumers.join(' and ');
+  return (
+    `Rotating restarts ${list} with the new key. If ${consumers.length > 1 ? 'they do' : 'it does'} ` +
+    'not come up with it, the old key is put back and ' +
+    `${list} ${consumers.length > 1 ? 'are' : 'is'} restarted with that.`
   );
 }

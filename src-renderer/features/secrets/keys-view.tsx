@@ -5,6 +5,9 @@ import { useSecrets } from '../../stores/secrets';
 import { useNow } from '../services/use-now';
 import { formatAgo, keyMeta } from './catalog';
 import { ConfirmDialog } from './confirm-dialog';
+import { lockExplanation, runningConsumers } from '../../stores/key-notices';
+import { useServices } from '../../stores/services';
+import './secrets.css';
 
 const SOURCE_LABEL: Record<SecretSource, string> = {
   session: 'Session',
@@ -19,11 +22,17 @@ export function KeysView() {
   const locking = useSecrets((s) => s.pending.lock);
   const { lock, dismissError } = useSecrets.getState();
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [confirmLock, setConfirmLock] = useState(false);
+  const services = useServices((s) => s.snapshot?.services);
   const now = useNow();
 
   if (!snapshot) return <p className="loading">Reading keys…</p>;
   const { keychain } = snapshot;
   const anyLoaded = snapshot.keys.some((k) => k.loaded);
+  const running = (name: string) =>
+    services?.some((s) => s.name === name && s.pid !== null) ?? false;
+  const named = (id: string) => services?.find((s) => s.name === id)?.displayName ?? id;
+  const keepers = (key: string) => runningConsumers(snapshot, key, running).map(named);
 
   return (
     <section aria-labelledby="keys-title">
@@ -39,8 +48,8 @@ export function KeysView() {
           <button
             type="button"
             disabled={!!locking || !anyLoaded}
-            onClick={() => void lock()}
-            title="Forget all keys from memory now"
+            onClick={() => setConfirmLock(true)}
+            title={anyLoaded ? 'Forget all keys from memory now' : 'No key is in memory now'}
           >
             Lock keys
           </button>
@@ -52,12 +61,13 @@ export function KeysView() {
         data-backend={keychain.backend}
       >
         {keychain.available ? (
-          <p>Keys you choose to remember are kept in {keychain.backend}.</p>
+          <p>Keys you choose to remember are kept in the system keychain ({keychain.backend}).</p>
         ) : (
-          <>
-            <p>No usable keychain: keys live in memory only and are asked for again later.</p>
-            {keychain.reason && <p className="hint">{keychain.reason}</p>}
-          </>
+          // One statement: the reason already says that keys stay in memory for this session.
+          <p>
+            {keychain.reason ??
+              'No usable keychain: keys live in memory only and are asked for again after a restart.'}
+          </p>
         )}
       </div>
       {error && (
@@ -70,13 +80,24 @@ export function KeysView() {
       )}
       <ul className="keys" aria-label="Keys">
         {snapshot.keys.map((info) => (
-          <KeyCard key={info.name} info={info} now={now} onDelete={() => setDeleting(info.name)} />
+          <KeyCard
+            key={info.name}
+            info={info}
+            now={now}
+            consumers={snapshot.consumers[info.name] ?? []}
+            touchId={snapshot.touchIdAvailable}
+            onDelete={() => setDeleting(info.name)}
+          />
         ))}
       </ul>
       {deleting && (
         <ConfirmDialog
           title={`Delete ${keyMeta(deleting).title}?`}
           message={`Delete ${keyMeta(deleting).noun.replace(/^An? /, 'the ')} from memory and the keychain?`}
+          details={keepers(deleting).map(
+            (service) =>
+              `${service} is running with this key and keeps it until it is restarted; you can restart it right after.`,
+          )}
           confirmLabel="Delete"
           onCancel={() => setDeleting(null)}
           onConfirm={() => {
@@ -86,23 +107,59 @@ export function KeysView() {
           }}
         />
       )}
+      {confirmLock && (
+        <ConfirmDialog
+          title="Lock keys?"
+          message={lockExplanation(snapshot)}
+          details={[
+            ...new Set(snapshot.keys.filter((k) => k.loaded).flatMap((k) => keepers(k.name))),
+          ].map(
+            (service) =>
+              `${service} is running and keeps its keys until it is restarted; you can restart it right after.`,
+          )}
+          confirmLabel="Lock keys"
+          tone="primary"
+          onCancel={() => setConfirmLock(false)}
+          onConfirm={() => {
+            setConfirmLock(false);
+            void lock();
+          }}
+        />
+      )}
     </section>
   );
 }
 
 /** One key: set or not, where it came from, its fingerprint, when it was set, its actions. */
-function KeyCard({ info, now, onDelete }: { info: SecretInfo; now: number; onDelete(): void }) {
+function KeyCard({
+  info,
+  now,
+  consumers,
+  touchId,
+  onDelete,
+}: {
+  info: SecretInfo;
+  now: number;
+  consumers: readonly string[];
+  touchId: boolean;
+  onDelete(): void;
+}) {
   const meta = keyMeta(info.name);
   const pending = useSecrets((s) => s.pending[`key:${info.name}`]);
   const busy = pending !== undefined;
-  const status = !info.set ? 'Not set' : info.loaded ? 'Set' : 'Set · locked';
+  const status = keyStatus(info);
+  // Required *by a service* (agent-runner may itself be an optional part of the stack).
+  const list = consumers.join(', ');
+  const need = info.required
+    ? `required${list ? ` by ${list}` : ''}`
+    : `optional${list ? ` for ${list}` : ''}`;
 
   return (
     <li className="key-card" data-key={info.name} aria-label={meta.title}>
       <div className="key-main">
         <div className="key-name">
           <span className="name">{meta.title}</span>
-          <span className="tag">{info.required ? 'required' : 'optional'}</span>
+          <span className="tag">{need}</span>
           <div className="hint small">
             <code>{info.name}</code>
           </div>
@@ -160,11 +217,21 @@ function KeyCard({ info, now, onDelete }: { info: SecretInfo; now: number; onDel
           <dt>Remembered</dt>
           <dd data-field="remembered">{info.remembered ? 'Yes' : 'No'}</dd>
         </div>
-        <div>
-          <dt>Touch ID</dt>
-          <dd data-field="touch-id">{info.requireTouchId ? 'On' : 'Off'}</dd>
-        </div>
+        {(touchId || info.requireTouchId) && (
+          <div>
+            <dt>Touch ID</dt>
+            <dd data-field="touch-id">{info.requireTouchId ? 'On' : 'Off'}</dd>
+          </div>
+        )}
       </dl>
     </li>
   );
+}
+
+/** The word beside a key's fingerprint: never "Not set" for a value that is only locked. */
+export function keyStatus(info: SecretInfo): string {
+  if (info.loaded) return 'Set';
+  if (info.set) return 'Locked — fetched again at next start';
+  if (info.fingerprint) return 'Locked — enter it again to use it';
+  return 'Not set';
 }
