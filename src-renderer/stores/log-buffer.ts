@@ -29,6 +29,14 @@ export class LineBuffer {
     return this.dropped;
   }
 
+  /**
+   * Lines that fell off the front since the buffer was made (the cap, not Clear view): what the
+   * view says "left the view"; the log files on disk still hold them.
+   */
+  get evicted(): number {
+    return this.dropped;
+  }
+
   /** Absolute id one past the newest line. */
   get end(): number {
     return this.dropped + this.size;

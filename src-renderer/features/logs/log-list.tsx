@@ -1,14 +1,16 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, type MutableRefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { LogRow } from './log-row';
 import type { VisibleIndex } from './visible-index';
+import { listOptions, ROW_HEIGHT } from './list-options';
 
-/** Row height without wrap; must match `.log-row` line-height in styles.css. */
-const ROW_HEIGHT = 18;
-
-/** A request to scroll a row into view; `tick` makes repeated requests for one row distinct. */
+/**
+ * A request to scroll a line into view, by absolute id: its row is looked up when the scroll
+ * happens, because under a flood the row moves between the click and the next render. `tick`
+ * makes repeated requests for one line distinct.
+ */
 export interface ScrollRequest {
-  row: number;
+  id: number;
   tick: number;
 }
 
@@ -24,12 +26,16 @@ interface LogListProps {
   follow: boolean;
   onFollowChange(follow: boolean): void;
   scrollRequest: ScrollRequest | null;
+  /** Set to the id of the line at the top of the viewport after every render (for search). */
+  viewTop: MutableRefObject<number | null>;
 }
 
 /**
  * The virtualized lines (@tanstack/react-virtual). Without wrap, rows have one fixed height and
  * the list scrolls sideways; with wrap, rows are measured. Follow keeps the end in view; any
- * user scroll up pauses it and shows "Jump to latest".
+ * user scroll up pauses it and shows "Jump to latest". Paused, the view is anchored to the line
+ * at its top (by key, the line's absolute id): when the ring drops lines off the front every row
+ * index shifts, and without the anchor the text would slide by as fast as the flood comes in.
  */
 export function LogList(props: LogListProps) {
   const { index, version, query, currentId, wrap, follow, onFollowChange } = props;
@@ -38,11 +44,15 @@ export function LogList(props: LogListProps) {
   const lastCount = useRef(0);
   const count = index.count;
   const virtualizer = useVirtualizer({
-    count,
+    ...listOptions(index, follow),
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (i) => index.idAt(i),
-    overscan: 30,
+  });
+  const items = virtualizer.getVirtualItems();
+  const top = virtualizer.scrollOffset ?? 0;
+  const topItem = items.find((item) => item.end > top);
+
+  useLayoutEffect(() => {
+    props.viewTop.current = topItem === undefined ? null : Number(topItem.key);
   });
 
   useLayoutEffect(() => {
@@ -50,9 +60,9 @@ export function LogList(props: LogListProps) {
   }, [follow, count, version, virtualizer]);
 
   useEffect(() => {
-    if (props.scrollRequest)
-      virtualizer.scrollToIndex(props.scrollRequest.row, { align: 'center' });
-  }, [props.scrollRequest, virtualizer]);
+    const row = props.scrollRequest ? index.rowOf(props.scrollRequest.id) : -1;
+    if (row >= 0) virtualizer.scrollToIndex(row, { align: 'center' });
+  }, [props.scrollRequest, virtualizer, index]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -84,7 +94,7 @@ export function LogList(props: LogListProps) {
         }}
       >
         <div role="list" className="log-sizer" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const line = index.lineAt(item.index);
             return (
               <LogRow

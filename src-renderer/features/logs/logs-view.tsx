@@ -9,6 +9,11 @@ import { LogList, type ScrollRequest } from './log-list';
 import { VisibleIndex, type LevelKey, type LineFilter } from './visible-index';
 import { downloadLines, LINES, shownLines } from './export';
 import { formatNumber, plural } from '../../lib/intl';
+import { nearestMatch, stepMatch } from './search-step';
+import './logs.css';
+
+const OLDER_LINES = { one: 'older line', other: 'older lines' } as const;
+const MATCHES = { one: 'match', other: 'matches' } as const;
 
 const EMPTY: LogView = { buffer: new LineBuffer(), version: 0, skipped: 0, cut: null, lastSeq: 0 };
 const toggled = <T,>(set: ReadonlySet<T>, item: T): Set<T> => {
@@ -34,6 +39,8 @@ export function LogsView() {
   const [scrollRequest, setScrollRequest] = useState<ScrollRequest | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const index = useRef(new VisibleIndex()).current;
+  /** Id of the line at the top of the list's viewport, kept by LogList (search starts there). */
+  const viewTop = useRef<number | null>(null);
 
   useEffect(() => useLogs.getState().ensureLoaded(tab), [tab]);
   useEffect(() => setStatus(null), [tab]);
@@ -49,28 +56,35 @@ export function LogsView() {
     return `${tab}:${view.version}:${filter.key}:${needle}`;
   }, [index, view, filter, needle, tab]);
 
-  const goToMatch = (k: number) => {
-    const id = index.matchAt(k);
+  // Matches are remembered by line id (see search-step.ts): a row index would point at another
+  // line after the next batch.
+  const goTo = (id: number) => {
     setCurrentId(id);
     setFollow(false);
-    setScrollRequest((r) => ({ row: index.rowOf(id), tick: (r?.tick ?? 0) + 1 }));
+    setScrollRequest((r) => ({ id, tick: (r?.tick ?? 0) + 1 }));
   };
   const step = (by: 1 | -1) => {
-    const n = index.matchCount;
-    if (n === 0) return;
-    const rank = currentId === null ? -1 : index.matchRank(currentId);
-    goToMatch(rank < 0 ? (by > 0 ? 0 : n - 1) : (rank + by + n) % n);
+    const to = stepMatch(index, currentId, by, viewTop.current);
+    if (!to) return;
+    setStatus(
+      to.left
+        ? 'The match you were on has left the view (newer lines pushed it out; the log file keeps it). This is the next one still here.'
+        : null,
+    );
+    goTo(to.id);
   };
 
   useEffect(() => {
-    // A new query (or tab/filter) selects its first match.
-    if (needle && index.matchCount > 0) goToMatch(0);
+    // A new query (or tab/filter) selects the match nearest to where the view is.
+    const id = needle ? nearestMatch(index, viewTop.current) : null;
+    if (id !== null) goTo(id);
     else setCurrentId(null);
   }, [needle, tab, filter]);
 
   useEffect(() => {
     // A query typed before its first match arrived selects that match when it comes in.
-    if (needle && currentId === null && index.matchCount > 0) goToMatch(0);
+    const id = needle && currentId === null ? nearestMatch(index, viewTop.current) : null;
+    if (id !== null) goTo(id);
   }, [version]);
 
   const rank = currentId === null ? -1 : index.matchRank(currentId);
@@ -78,7 +92,12 @@ export function LogsView() {
     ? ''
     : index.matchCount === 0
       ? 'No matches'
-      : `${rank + 1} of ${index.matchCount}`;
+      : rank < 0
+        ? currentId !== null && currentId < index.firstId
+          ? `Current match left the view · ${plural(index.matchCount, MATCHES)}`
+          : plural(index.matchCount, MATCHES)
+        : `${formatNumber(rank + 1)} of ${formatNumber(index.matchCount)}`;
+  const evicted = view.buffer.evicted;
   const viewName = tab === ALL_VIEW ? 'all' : tab;
 
   const actions = {
@@ -152,6 +171,18 @@ export function LogsView() {
         {status && <span>{status} </span>}
         {folderText && <span data-field="folder">{folderText}</span>}
       </div>
+      {evicted > 0 && (
+        // Outside the status region: it changes with every batch, which a screen reader would
+        // otherwise announce many times a second.
+        <p className="log-evicted">
+          <span data-field="evicted">
+            {plural(evicted, OLDER_LINES)} left the view (kept in the log file)
+          </span>{' '}
+          <button type="button" className="link" onClick={actions.openFolder}>
+            Open full log
+          </button>
+        </p>
+      )}
       <div
         id="log-panel"
         role="tabpanel"
@@ -170,6 +201,7 @@ export function LogsView() {
           follow={follow}
           onFollowChange={setFollow}
           scrollRequest={scrollRequest}
+          viewTop={viewTop}
         />
       </div>
     </section>

@@ -122,6 +122,16 @@ export class VisibleIndex {
     return this.matches.at(k);
   }
 
+  /** Rank of the first match whose id is `id` or later (`matchCount` when there is none). */
+  matchFrom(id: number): number {
+    return this.matches.lowerBound(id);
+  }
+
+  /** Absolute id of the oldest line the buffer still holds (ids below it have left the view). */
+  get firstId(): number {
+    return this.buffer?.first ?? 0;
+  }
+
   /** Rank of a match by absolute id, or -1. */
   matchRank(id: number): number {
     const i = this.matches.lowerBound(id);
