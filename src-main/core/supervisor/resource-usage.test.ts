@@ -78,8 +78,10 @@ describe('procGroupReader on the real /proc', () => {
       expect(b.rssBytes).toBeGreaterThan(5e6);
       expect(i.processes).toBe(1);
       expect(i.rssBytes).toBeGreaterThan(5e6);
-      // Two spinning helpers get at least a good share of a core even on a loaded 2-core CI box.
-      expect(b.cpuPercent).toBeGreaterThan(30);
+      // Two spinning helpers get a visible share of a core; how much depends on what else the
+      // machine runs (a 2-core box running the whole suite gave them 28 %), so the real check
+      // is the ratio against the idle group below, not an absolute figure.
+      expect(b.cpuPercent).toBeGreaterThan(5);
       expect(i.cpuPercent).toBeLessThan(10);
       expect(b.cpuPercent!).toBeGreaterThan(3 * i.cpuPercent!);
     },
