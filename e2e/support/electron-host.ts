@@ -22,6 +22,8 @@ export let currentElectronWindow: Page | null = null;
 export interface ElectronHostHandle extends HostHandle {
   app: ElectronApplication;
   window: Page;
+  /** The environment it was launched with (a second launch with it finds the same data dir). */
+  env: Record<string, string>;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function launchElectronHost(
     output,
     app,
     window,
+    env,
     async stop() {
       if (currentElectronWindow === window) currentElectronWindow = null;
       if (child.exitCode !== null) return child.exitCode;
