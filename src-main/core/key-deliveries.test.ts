@@ -126,9 +126,22 @@ describe('staleConsumers in the secrets snapshot', () => {
     expect(runnerPid).toBeGreaterThan(0);
     expect((await call<SecretsSnapshot>('secrets:snapshot', undefined)).staleConsumers).toEqual([]);
 
+    // A rotation restarts the runner with the new value (tried before it is stored): the
+    // runner holds the current key, so nothing is stale.
+    const rotated = await call<{ outcome: string; keys: SecretsSnapshot }>('secrets:rotate', {
+      name: 'ANTHROPIC_API_KEY',
+      value: 'sk-ant-api03-' + 'y'.repeat(40),
+      remember: false,
+      requireTouchId: false,
+    });
+    expect(rotated.outcome).toBe('rotated');
+    expect(rotated.keys.staleConsumers).toEqual([]);
+    const rotatedPid = core.snapshot().services.find((s) => s.name === 'agent-runner')!.pid!;
+    expect(rotatedPid).not.toBe(runnerPid);
+
     const locked = await call<SecretsSnapshot>('secrets:lock', undefined);
     expect(locked.staleConsumers).toEqual([
-      { service: 'agent-runner', pid: runnerPid, key: 'ANTHROPIC_API_KEY', reason: 'locked' },
+      { service: 'agent-runner', pid: rotatedPid, key: 'ANTHROPIC_API_KEY', reason: 'locked' },
     ]);
 
     // A restart without the key (locked, no keychain): the new runner holds nothing, the
