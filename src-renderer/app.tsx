@@ -10,6 +10,9 @@ import { RotationNotice } from './features/secrets/rotation-notice';
 import { SettingsView } from './features/settings/settings-view';
 import { LogsView } from './features/logs/logs-view';
 import { AuditView } from './features/audit/audit-view';
+import { AboutButton } from './features/about/about-dialog';
+import { GettingStarted } from './features/about/getting-started';
+import { useWindowTitle } from './features/about/window-title';
 import { DISCONNECTED_REASON, useConnection } from './api/connection';
 import { ConnectionBanner, CONNECTION_REASON_ID, NeedsLink } from './components/connection-banner';
 import { StaleKeysNotice } from './features/secrets/stale-keys-notice';
@@ -33,6 +36,7 @@ export function App() {
   useEffect(() => initLogs(), [initLogs]);
   const view = useNavigation((s) => s.view);
   const choose = useNavigation((s) => s.go);
+  useWindowTitle();
   const connection = useConnection((s) => s.state);
   useResyncOnReconnect();
   if (connection === 'no-token' || connection === 'refused') {
@@ -57,6 +61,7 @@ export function App() {
             {label}
           </button>
         ))}
+        <AboutButton />
       </nav>
       <main className="view">
         <ConnectionBanner />
@@ -78,7 +83,10 @@ export function App() {
           ) : view === 'audit' ? (
             <AuditView />
           ) : (
-            <ServicesView />
+            <>
+              <GettingStarted />
+              <ServicesView />
+            </>
           )}
         </fieldset>
       </main>

@@ -37,7 +37,7 @@ describe('settings store', () => {
     const store = new SettingsStore(dir);
     await store.load();
     await expect(store.update({ keyIdleMinutes: 5000 })).rejects.toThrow(
-      'Setting keyIdleMinutes must be at most 1440 (one day).',
+      'Forget keys after (minutes) must be at most 1440 (one day). Nothing was changed; correct it and save again.',
     );
     await expect(store.update({ keyIdleMinutes: 1.5 })).rejects.toThrow(/whole minutes/);
     expect(store.get()).toEqual({ keyIdleMinutes: 10, binaries: {}, launchAtLogin: false });
@@ -56,11 +56,11 @@ describe('settings store', () => {
       'agent-runner': '~/bin/runner',
     });
     await expect(store.update({ binaries: { temporal: 'bin/temporal' } })).rejects.toThrow(
-      'Setting binaries.temporal must be a full path, starting with / (or ~/ for your home folder).',
+      'Temporal program must be a full path, starting with / (or ~/ for your home folder).',
     );
     await expect(
       store.update({ binaries: { postgres: '/usr/bin/postgres' } as never }),
-    ).rejects.toThrow(/binaries/);
+    ).rejects.toThrow(/^Programs: .*postgres/);
     // Refused changes leave the saved ones, and a later launch reads them back.
     expect((await new SettingsStore(dir).load()).binaries['stigmer-server']).toBe(
       '/opt/stigmer/server',

@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../src-shared/model/errors';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../src-shared/model/settings';
+import { settingLabel } from '../../src-shared/model/setting-labels';
 import { describeWriteFailure, writeFileDurably } from './durable-file';
 
 /**
@@ -65,9 +66,14 @@ export class SettingsStore {
     const parsed = settingsSchema.safeParse({ ...previous, ...change });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
+      // The label the window shows ("Forget keys after (minutes)"), never the field path.
+      const label = settingLabel(issue?.path.join('.') ?? '') || 'This setting';
+      const why = issue?.message ?? 'valid';
+      // The schema's own messages complete "must be …"; a library message stands on its own.
+      const what = /^[a-z]/.test(why) ? `${label} must be ${why}.` : `${label}: ${why}.`;
       throw new UserError(
         'bad-arguments',
-        `Setting ${issue?.path.join('.') ?? ''} must be ${issue?.message ?? 'valid'}.`,
+        `${what} Nothing was changed; correct it and save again.`,
       );
     }
     const undo = effect ? await effect(parsed.data, previous) : undefined;

@@ -3,6 +3,9 @@ import { api } from '../../api/client';
 import { PROGRAMS, type ProgramName, type Settings } from '../../../src-shared/model/settings';
 import { useServices } from '../../stores/services';
 import { programState } from './program-state';
+import { programSource, settingsProblem, sourceLabel } from './program-source';
+import { plainSettingsError } from './setting-words';
+import { disabledBecause, WhyDisabled } from '../../components/why-disabled';
 
 /** What a form's last save did: "Saved." as a status, or the error as an alert. */
 type SaveStatus = { kind: 'ok' | 'error'; text: string } | null;
@@ -40,6 +43,7 @@ export function SettingsView() {
   const [status, setStatus] = useState<SaveStatus>(null);
   const [saving, setSaving] = useState(false);
   const stackFile = useServices((s) => s.snapshot?.stackFile.path);
+  const loading = settings ? null : 'Settings are still loading.';
   const services = useServices((s) => s.snapshot?.services);
   const [paths, setPaths] = useState(() => pathFields({}));
   const [pathStatus, setPathStatus] = useState<SaveStatus>(null);
@@ -64,7 +68,7 @@ export function SettingsView() {
         setMinutes(String(s.keyIdleMinutes));
         setPaths(pathFields(s.binaries));
       },
-      (e: Error) => setStatus({ kind: 'error', text: e.message }),
+      (e: Error) => setStatus({ kind: 'error', text: plainSettingsError(e) }),
     );
   }, []);
 
@@ -82,7 +86,7 @@ export function SettingsView() {
       setStatus({ kind: 'ok', text: 'Saved.' });
     } catch (error) {
       // Keep what was typed so it can be corrected.
-      setStatus({ kind: 'error', text: error instanceof Error ? error.message : String(error) });
+      setStatus({ kind: 'error', text: plainSettingsError(error) });
     } finally {
       setSaving(false);
     }
@@ -93,7 +97,7 @@ export function SettingsView() {
     try {
       setSettings(await api.setSettings({ launchAtLogin: enabled }));
     } catch (error) {
-      setLoginStatus(error instanceof Error ? error.message : String(error));
+      setLoginStatus(plainSettingsError(error));
     }
     // macOS may register the item but wait for approval in System Settings: ask again.
     api.appInfo().then(
@@ -127,8 +131,7 @@ export function SettingsView() {
       setPathStatus({ kind: 'ok', text: 'Saved; the programs were looked for again.' });
     } catch (error) {
       // Keep what was typed so it can be corrected.
-      const text = error instanceof Error ? error.message : String(error);
-      setPathStatus({ kind: 'error', text });
+      setPathStatus({ kind: 'error', text: plainSettingsError(error) });
     } finally {
       setSavingPaths(false);
     }
@@ -155,9 +158,14 @@ export function SettingsView() {
             onChange={(e) => setMinutes(e.target.value)}
             aria-describedby={`${id}-idle-hint`}
           />
-          <button type="submit" className="primary" disabled={!settings || saving}>
+          <button
+            type="submit"
+            className="primary"
+            {...disabledBecause(`${id}-idle-why`, loading ?? (saving && 'Saving…'))}
+          >
             Save
           </button>
+          <WhyDisabled id={`${id}-idle-why`} reason={loading ?? (saving && 'Saving…')} />
         </div>
         <p id={`${id}-idle-hint`} className="hint">
           Counted from the last time a service received the key. 0 keeps keys until you choose Lock
@@ -171,6 +179,11 @@ export function SettingsView() {
             type="checkbox"
             checked={settings?.launchAtLogin ?? false}
             disabled={!settings || !canLaunchAtLogin}
+            title={
+              !canLaunchAtLogin
+                ? 'Available in the desktop app; this window is served by the browser host.'
+                : (loading ?? undefined)
+            }
             onChange={(e) => void toggleLaunchAtLogin(e.target.checked)}
           />
           Start Stigmer Local when you log in (in the tray, without a window)
@@ -210,7 +223,17 @@ export function SettingsView() {
           the nvm, fnm, Volta, asdf, Homebrew and /usr/local installs are tried.
         </p>
         {PROGRAMS.map((name) => {
-          const state = services ? programState(name, services) : null;
+          const service = services?.find((s) => s.name === name);
+          const source = service && stackFile ? programSource(service, stackFile) : null;
+          // Where the program in use comes from says more than "found" beside an empty field.
+          const state = source
+            ? sourceLabel(source)
+            : services
+              ? programState(name, services)
+              : null;
+          const saved = settings?.binaries[name];
+          const problem = saved && service ? settingsProblem(service) : null;
+          const overridden = source?.kind === 'stack-file' && paths[name].trim() !== '';
           return (
             <div key={name} className="settings-program">
               <label htmlFor={`${id}-bin-${name}`}>{name}</label>
@@ -229,7 +252,7 @@ export function SettingsView() {
                   type="button"
                   onClick={() => void locate(name)}
                   aria-label={`Locate ${name}…`}
-                  disabled={!settings}
+                  {...disabledBecause(`${id}-paths-why`, loading)}
                 >
                   Locate…
                 </button>
@@ -237,15 +260,35 @@ export function SettingsView() {
               {state && (
                 <span className="hint" data-field="program-state" data-service={name}>
                   {state}
+                  {overridden && ` (the stack file wins over this field)`}
                 </span>
+              )}
+              {problem && service && (
+                <p
+                  className="banner warn program-warning"
+                  role="alert"
+                  data-field="program-warning"
+                  data-service={name}
+                >
+                  Nothing usable at {problem.path} ({problem.reason}).{' '}
+                  {source
+                    ? `${service.displayName} uses another copy instead (${sourceLabel(source)}).`
+                    : `${service.displayName} cannot start until this points at its program.`}{' '}
+                  Correct the path, or clear the field to look in the usual places.
+                </p>
               )}
             </div>
           );
         })}
         <div className="settings-row">
-          <button type="submit" className="primary" disabled={!settings || savingPaths}>
+          <button
+            type="submit"
+            className="primary"
+            {...disabledBecause(`${id}-paths-why`, loading ?? (savingPaths && 'Saving…'))}
+          >
             Save locations
           </button>
+          <WhyDisabled id={`${id}-paths-why`} reason={loading ?? (savingPaths && 'Saving…')} />
         </div>
         <FormStatus status={pathStatus} />
       </form>
