@@ -112,6 +112,7 @@ describe('BridgeConnection', () => {
   });
 
   it('a host that is down before the first connection stays "connecting"', async () => {
+    hostUp = false;
     const c = make();
     sockets[0]!.emit('close');
     await Promise.resolve();
