@@ -55,5 +55,6 @@ export function stopDependentsText(service: ServiceStatus, dependents: ServiceSt
 /** The row's note: "Stopped because Stigmer server was stopped." (empty when it has none). */
 export function stoppedByNote(service: ServiceStatus): string {
   if (service.state !== 'stopped' || !service.stoppedBy) return '';
-  return `Stopped because ${service.stoppedBy.displayName} was stopped. Starting it again offers to start ${service.displayName} too.`;
+  const by = service.stoppedBy.displayName;
+  return `Stopped because ${by} was stopped. Starting ${by} again offers to bring it back.`;
 }

@@ -132,7 +132,7 @@ describe('ServicesView: dependents', () => {
     const by = { name: 'stigmer-server', displayName: 'Stigmer server' };
     show([server('stopped'), runner('stopped', { stoppedBy: by })]);
     expect(rowOf('agent-runner').querySelector('[data-field="stopped-by"]')!.textContent).toMatch(
-      /^Stopped because Stigmer server was stopped\./,
+      /^Stopped because Stigmer server was stopped\. Starting Stigmer server again/,
     );
     click(byLabel('Start Stigmer server'));
     const box = document.querySelector<HTMLInputElement>('[role="dialog"] input[type=checkbox]')!;
