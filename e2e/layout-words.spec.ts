@@ -1,4 +1,5 @@
 // One spec, both hosts: the browser host here, the real Electron app with E2E_HOST=electron.
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './support/app-test';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { DashboardPage } from './pages/dashboard.page';
 import { AuditPage } from './pages/audit.page';
 import { SettingsPage } from './pages/settings.page';
+import { E2E_HOST } from './support/electron-host';
 import { freePort } from './support/free-port';
 import { launchHost, SHELL_KEY, standInStackYaml, type HostHandle } from './support/host';
 
@@ -25,6 +27,15 @@ test.afterEach(async () => {
 });
 
 const SMALL = { width: 800, height: 600 };
+
+/** axe-core's violations on the page as it is (browser host only: axe injects into a context). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (E2E_HOST === 'electron') return [];
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map(
+    (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
 
 async function go(page: Page, view: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view }).click();
@@ -67,12 +78,19 @@ test('at 800×600: no side scroll, every row action in view, rows keep their hei
       const heights: number[] = [row.getBoundingClientRect().height];
       w.rowHeights[name] = heights;
       new MutationObserver(() =>
-        requestAnimationFrame(() => heights.push(row.getBoundingClientRect().height)),
+        requestAnimationFrame(() => {
+          heights.push(row.getBoundingClientRect().height);
+          // -1 marks that the row's progress word ("Starting…") was on screen at least once.
+          if (row.querySelector('.busy') && !heights.includes(-1)) heights.unshift(-1);
+        }),
       ).observe(row, { subtree: true, childList: true, characterData: true, attributes: true });
     }
   });
   // The row's own Start shows its progress word in the row ("Starting…"); its dependency starts too.
-  await dash.row('agent-runner').getByRole('button', { name: 'Start Agent runner' }).click();
+  await dash
+    .row('agent-runner')
+    .getByRole('button', { name: 'Start Agent runner', exact: true })
+    .click();
   await dash.expectState('agent-runner', 'ready');
   await expect(page).toHaveTitle('Stigmer Local — Running · 2 of 2 ready');
   await dash.stopAll();
@@ -81,7 +99,9 @@ test('at 800×600: no side scroll, every row action in view, rows keep their hei
   const heights = await page.evaluate(
     () => (window as unknown as { rowHeights: Record<string, number[]> }).rowHeights,
   );
-  for (const [name, seen] of Object.entries(heights)) {
+  expect(heights['agent-runner']![0], 'the row showed its progress word').toBe(-1);
+  for (const [name, marked] of Object.entries(heights)) {
+    const seen = marked.filter((h) => h !== -1);
     expect(seen.length, `${name} changed on screen`).toBeGreaterThan(3);
     expect(new Set(seen.map((h) => Math.round(h))), `${name} kept one height`).toEqual(
       new Set([Math.round(seen[0]!)]),
@@ -196,6 +216,7 @@ test('About shows the version, where data lives, and help links that open outsid
     await expect(link).toHaveAttribute('target', '_blank');
     await expect(link).toHaveAttribute('rel', /noopener/);
   }
+  expect(await axeViolations(page), 'axe over the About dialog').toEqual([]);
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(about).toBeFocused();
@@ -216,6 +237,7 @@ test('with nothing installed, a getting-started view says what to install and wh
     'https://console.anthropic.com/settings/keys',
   );
   await expect(page).toHaveTitle('Stigmer Local — Nothing installed');
+  expect(await axeViolations(page), 'axe over the getting-started view').toEqual([]);
   await start.getByRole('button', { name: 'Settings → Programs' }).click();
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
   await expect(
