@@ -6,7 +6,9 @@ import { test, expect } from './support/app-test';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { DashboardPage } from './pages/dashboard.page';
+import { E2E_HOST } from './support/electron-host';
 import { SHELL_KEY, launchHost, standInStackYaml, type HostHandle } from './support/host';
 import { alive, freePort } from './support/free-port';
 
@@ -57,6 +59,20 @@ async function invoke<T>(page: Page, channel: string, args: unknown): Promise<T>
   ] as const)) as { ok: boolean; value: T };
   expect(result.ok).toBe(true);
   return result.value;
+}
+
+/** axe-core over what is on screen now, light and dark: the new dialogs and row note included. */
+async function expectAxeClean(page: Page, where: string): Promise<void> {
+  if (E2E_HOST === 'electron') return; // the a11y spec covers the renderer on the browser host
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const found = violations.flatMap((v) =>
+      v.nodes.map((n) => `[${colorScheme}] ${where}: ${v.id} ${n.target.join(' ')}`),
+    );
+    expect(found).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: null });
 }
 
 /** Whether keyboard focus is inside the row of `name` (and not on the page's body). */
@@ -139,6 +155,7 @@ test('stopping the server names the runner first, then its row, log and journal 
   await expect(ask).toContainText(
     'Stopping Stigmer server also stops Agent runner, which needs it.',
   );
+  await expectAxeClean(page, 'Stop confirmation');
   // Cancel: nothing stops, focus is back on the Stop it came from.
   await ask.getByRole('button', { name: 'Cancel' }).click();
   await expect(ask).toHaveCount(0);
@@ -153,6 +170,7 @@ test('stopping the server names the runner first, then its row, log and journal 
     'Stopped because Stigmer server was stopped',
   );
   await expect(dash.row('stigmer-server').locator('[data-field="stopped-by"]')).toHaveCount(0);
+  await expectAxeClean(page, 'Services with a stopped-by note');
 
   // The runner's log has the system line, the journal the entry, both with the reason.
   const { entries } = await invoke<{
@@ -184,6 +202,7 @@ test('stopping the server names the runner first, then its row, log and journal 
   await page.getByRole('button', { name: 'Start Stigmer server', exact: true }).click();
   const offer = page.getByRole('dialog');
   await expect(offer.getByRole('checkbox', { name: 'Also start Agent runner' })).toBeChecked();
+  await expectAxeClean(page, 'Start offer');
   await offer.getByRole('button', { name: 'Start 2 services' }).click();
   await dash.expectState('stigmer-server', 'ready');
   await dash.expectState('agent-runner', 'ready');
