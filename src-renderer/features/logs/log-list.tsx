@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, type MutableRefObject } from 'react';
+import { useLayoutEffect, useRef, type MutableRefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { LogRow } from './log-row';
 import type { VisibleIndex } from './visible-index';
@@ -59,9 +59,18 @@ export function LogList(props: LogListProps) {
     if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
   }, [follow, count, version, virtualizer]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
+    const el = scroller.current;
     const row = props.scrollRequest ? index.rowOf(props.scrollRequest.id) : -1;
-    if (row >= 0) virtualizer.scrollToIndex(row, { align: 'center' });
+    const at = row >= 0 ? virtualizer.getOffsetForIndex(row, 'center') : undefined;
+    if (!el || !at) return;
+    // Written at once, with the virtualizer's offset, rather than as a scroll command: a command
+    // is re-aimed at its target until the browser reports the scroll back, and meanwhile the
+    // anchor is off, so under a flood it would land lines away from the match. A pending command
+    // (Follow's scroll to the end) is cancelled so it cannot take the view back.
+    virtualizer.cancelScroll();
+    virtualizer.scrollOffset = at[0];
+    el.scrollTop = at[0];
   }, [props.scrollRequest, virtualizer, index]);
 
   const onScroll = () => {
