@@ -116,6 +116,19 @@ test('at 800×600: no side scroll, every row action in view, rows keep their hei
   await audit.open();
   const table = (await audit.table().boundingBox())!;
   expect(table.height, 'the Audit table is at least 300 px tall').toBeGreaterThanOrEqual(300);
+  // Display names, as on Services; filters are dropdowns of what exists, by those names.
+  await audit.filterByService('Agent runner');
+  await expect(audit.rows().first()).toBeVisible();
+  const services = await audit
+    .rows()
+    .evaluateAll((rows) =>
+      rows.map((r) => r.querySelectorAll('[role="gridcell"]')[2]!.textContent),
+    );
+  expect(new Set(services)).toEqual(new Set(['Agent runner']));
+  await audit.filterByService('');
+  await audit.filterByKey('Anthropic API key');
+  await expect(audit.table().locator('[data-type="key.delivered"]').first()).toBeVisible();
+  await audit.filterByKey('');
   const auditOverflow = await page.evaluate(() => {
     const view = document.querySelector('main.view')!;
     return view.scrollWidth - view.clientWidth;

@@ -64,14 +64,18 @@ export class AuditPage {
     await this.typeFilter().selectOption(type === 'All types' ? '' : type);
   }
 
-  /** Filters by service name ('' clears); applied after a short pause in typing. */
+  /** Filters by service, chosen by its display name ("Agent runner"); '' shows all. */
   async filterByService(service: string): Promise<void> {
-    await this.page.getByLabel('Filter by service', { exact: true }).fill(service);
+    await this.page
+      .getByLabel('Filter by service', { exact: true })
+      .selectOption(service === '' ? '' : { label: service });
   }
 
-  /** Filters by key name ('' clears); applied after a short pause in typing. */
+  /** Filters by key, chosen by its title ("Anthropic API key"); '' shows all. */
   async filterByKey(key: string): Promise<void> {
-    await this.page.getByLabel('Filter by key', { exact: true }).fill(key);
+    await this.page
+      .getByLabel('Filter by key', { exact: true })
+      .selectOption(key === '' ? '' : { label: key });
   }
 
   /** Sets the time range as local `YYYY-MM-DDTHH:MM[:SS]` ('' leaves that end open). */

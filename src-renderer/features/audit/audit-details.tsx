@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { AuditEntry } from '../../../src-shared/model/audit';
 import { localTime, shortHash } from './format';
+import { useServiceLabel } from './audit-names';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -12,6 +13,13 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 const orDash = (v: string | number | null) => (v === null || v === '' ? '—' : String(v));
+
+/** "Agent runner (agent-runner)": the name people read, and the id the stack file uses. */
+function ServiceName({ id }: { id: string | null }) {
+  const label = useServiceLabel(id);
+  if (id === null) return <>—</>;
+  return <>{label === id ? id : `${label} (${id})`}</>;
+}
 
 /** The selected entry's every field; hashes shortened, with the full value as a title. */
 export function AuditDetails({ entry }: { entry: AuditEntry | null }) {
@@ -34,7 +42,9 @@ export function AuditDetails({ entry }: { entry: AuditEntry | null }) {
             <span className={`audit-outcome outcome-${entry.outcome}`}>{entry.outcome}</span>
           </Field>
           <Field label="Actor">{entry.actor}</Field>
-          <Field label="Service">{orDash(entry.service)}</Field>
+          <Field label="Service">
+            <ServiceName id={entry.service} />
+          </Field>
           <Field label="PID">{orDash(entry.pid)}</Field>
           <Field label="Key">{orDash(entry.key)}</Field>
           <Field label="Fingerprint">

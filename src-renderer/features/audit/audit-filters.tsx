@@ -1,64 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
 import { AUDIT_TYPES, type AuditType } from '../../../src-shared/model/audit';
-import { KEY_PATTERN, SERVICE_PATTERN, type AuditFilter } from '../../stores/audit-filter';
+import type { AuditFilter } from '../../stores/audit-filter';
+import type { FilterOption } from './audit-names';
 
-/** Typing pauses this long before a text filter re-queries main. */
-const DEBOUNCE_MS = 250;
 const DOMAINS = [...new Set(AUDIT_TYPES.map((t) => t.split('.')[0]!))];
-
-interface TextFilterProps {
-  label: string;
-  placeholder: string;
-  pattern: RegExp;
-  invalidHint: string;
-  value: string;
-  suggestions: readonly string[];
-  normalize(v: string): string;
-  apply(v: string): void;
-}
-
-/** A text filter applied after a pause in typing, and only once it is a valid name. */
-function TextFilter(props: TextFilterProps) {
-  const { value, pattern } = props;
-  const [draft, setDraft] = useState(value);
-  // A ref, so that re-renders (live entries) do not restart the pause.
-  const apply = useRef(props.apply);
-  apply.current = props.apply;
-  const trimmed = draft.trim();
-  const invalid = trimmed !== '' && !pattern.test(trimmed);
-  useEffect(() => {
-    if (invalid || trimmed === value) return;
-    const timer = setTimeout(() => apply.current(trimmed), DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [trimmed, invalid, value]);
-  const listId = `audit-${props.label.replace(/\W+/g, '-').toLowerCase()}-options`;
-  return (
-    <label className="audit-filter">
-      <input
-        type="text"
-        aria-label={props.label}
-        placeholder={props.placeholder}
-        value={draft}
-        list={listId}
-        spellCheck={false}
-        aria-invalid={invalid || undefined}
-        title={invalid ? props.invalidHint : undefined}
-        onChange={(e) => setDraft(props.normalize(e.target.value))}
-      />
-      <datalist id={listId}>
-        {props.suggestions.map((s) => (
-          <option key={s} value={s} />
-        ))}
-      </datalist>
-      {invalid && <span className="error-text small">{props.invalidHint}</span>}
-    </label>
-  );
-}
 
 interface AuditFiltersProps {
   filter: AuditFilter;
-  services: readonly string[];
-  keys: readonly string[];
+  /** The known services and keys, by the names people read (the ids are the values). */
+  services: readonly FilterOption[];
+  keys: readonly FilterOption[];
   onChange(change: Partial<AuditFilter>): void;
 }
 
@@ -82,26 +32,31 @@ export function AuditFilters({ filter, services, keys, onChange }: AuditFiltersP
           </optgroup>
         ))}
       </select>
-      <TextFilter
-        label="Filter by service"
-        placeholder="Service"
-        pattern={SERVICE_PATTERN}
-        invalidHint="A service name is lower-case letters, digits and dashes."
+      {/* Dropdowns of what exists: a typed id that matches nothing ("agent") found nothing. */}
+      <select
+        aria-label="Filter by service"
         value={filter.service}
-        suggestions={services}
-        normalize={(v) => v.toLowerCase()}
-        apply={(service) => onChange({ service })}
-      />
-      <TextFilter
-        label="Filter by key"
-        placeholder="Key name"
-        pattern={KEY_PATTERN}
-        invalidHint="A key name is upper-case letters, digits and underscores."
+        onChange={(e) => onChange({ service: e.target.value })}
+      >
+        <option value="">All services</option>
+        {services.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Filter by key"
         value={filter.key}
-        suggestions={keys}
-        normalize={(v) => v.toUpperCase()}
-        apply={(key) => onChange({ key })}
-      />
+        onChange={(e) => onChange({ key: e.target.value })}
+      >
+        <option value="">All keys</option>
+        {keys.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
       <label className="audit-filter">
         <span className="hint">From</span>
         <input

@@ -2,6 +2,7 @@ import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { AuditEntry } from '../../../src-shared/model/audit';
 import { localTime } from './format';
+import { useServiceLabel } from './audit-names';
 
 /** Row height; must match `.audit-row` height in audit.css. */
 const ROW_HEIGHT = 22;
@@ -17,6 +18,7 @@ interface RowProps {
 }
 
 const AuditRow = memo(function AuditRow({ entry, index, start, selected, onSelect }: RowProps) {
+  const service = useServiceLabel(entry.service);
   return (
     <div
       id={rowId(entry.seq)}
@@ -37,7 +39,9 @@ const AuditRow = memo(function AuditRow({ entry, index, start, selected, onSelec
       <span role="gridcell" data-col="type">
         {entry.type}
       </span>
-      <span role="gridcell">{entry.service ?? ''}</span>
+      <span role="gridcell" title={entry.service ?? undefined}>
+        {service}
+      </span>
       <span role="gridcell">{entry.key ?? ''}</span>
       <span role="gridcell" className="mono" title={entry.fingerprint ?? undefined}>
         {entry.fingerprint ?? ''}

@@ -7,10 +7,8 @@ import { VerifyResultLine } from './verify-result';
 import { downloadEntries } from './export';
 import { ENTRIES } from './format';
 import { formatNumber, plural } from '../../lib/intl';
+import { filterOptions, keyLabel, KNOWN_KEYS, useServiceLabels } from './audit-names';
 import './audit.css';
-
-const distinct = (values: Iterable<string | null>): string[] =>
-  [...new Set([...values].filter((v): v is string => !!v))].sort();
 
 /** The Audit view: filters, the journal as a dense table, the details panel, verify and export. */
 export function AuditView() {
@@ -25,8 +23,23 @@ export function AuditView() {
 
   useEffect(() => useAudit.getState().ensureLoaded(), []);
 
-  const services = useMemo(() => distinct(entries.map((e) => e.service)), [entries]);
-  const keys = useMemo(() => distinct(entries.map((e) => e.key)), [entries]);
+  const stack = useServiceLabels();
+  const services = filterOptions(
+    stack.names,
+    entries.map((e) => e.service),
+    filter.service,
+    stack.label,
+  );
+  const keys = useMemo(
+    () =>
+      filterOptions(
+        KNOWN_KEYS,
+        entries.map((e) => e.key),
+        filter.key,
+        keyLabel,
+      ),
+    [entries, filter.key],
+  );
   const { setFilter, select, runVerify } = useAudit.getState();
 
   const exportEntries = () => {
