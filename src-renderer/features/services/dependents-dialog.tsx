@@ -48,7 +48,10 @@ function StopDialog({ name }: { name: string }) {
           : `Nothing else running needs ${service.displayName}.`}
       </p>
       {dependents.length > 0 && (
-        <p className="hint">Starting {service.displayName} again offers to start them too.</p>
+        <p className="hint">
+          Starting {service.displayName} again offers to start{' '}
+          {dependents.length === 1 ? 'it' : 'them'} too.
+        </p>
       )}
       <div className="dialog-buttons">
         <button type="button" ref={cancelButton} onClick={close}>
