@@ -153,4 +153,40 @@ export class LogsPage {
   lineCount(): Locator {
     return this.page.locator('[data-field="line-count"]');
   }
+
+  /**
+   * The row at the top edge of the list's viewport (the first whose bottom is below the top):
+   * its seq and text, for checking that a scrolled-up view holds the same line.
+   */
+  async topVisibleRow(): Promise<{ seq: number; text: string }> {
+    return this.list().evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const rows = [...el.querySelectorAll<HTMLElement>('[data-seq]')]
+        .map((row) => ({ row, box: row.getBoundingClientRect() }))
+        .filter(({ box }) => box.bottom > top + 1)
+        .sort((a, b) => a.box.top - b.box.top);
+      const row = rows[0]?.row;
+      return {
+        seq: Number(row?.dataset.seq ?? NaN),
+        text: row?.querySelector('.log-text')?.textContent ?? '',
+      };
+    });
+  }
+
+  /** "12,340 older lines left the view (kept in the log file)" once the view's ring is full. */
+  evictedNotice(): Locator {
+    return this.page.locator('[data-field="evicted"]');
+  }
+
+  /** The number in the evicted notice (0 while it is not shown). */
+  async evictedCount(): Promise<number> {
+    if (!(await this.evictedNotice().isVisible())) return 0;
+    const text = (await this.evictedNotice().textContent()) ?? '';
+    return Number(/^([\d.,\s\u00a0\u202f]+)/.exec(text)?.[1]?.replace(/\D/g, '') ?? 0);
+  }
+
+  /** Clicks "Open full log" beside the evicted notice. */
+  async openFullLog(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Open full log' }).click();
+  }
 }
