@@ -68,6 +68,22 @@ test('at 800×600: no side scroll, every row action in view, rows keep their hei
     }
   }
 
+  // Every disabled action says why: a tooltip, and the same words as its accessible description.
+  const disabled = page.locator('main button:disabled');
+  expect(
+    await disabled.count(),
+    'Stop all, and Stop and Restart of each row',
+  ).toBeGreaterThanOrEqual(5);
+  for (const button of await disabled.all()) {
+    const title = await button.getAttribute('title');
+    expect(title, await button.innerText()).toBeTruthy();
+    await expect(button).toHaveAccessibleDescription(title!);
+  }
+  await expect(dash.row('stigmer-server').getByRole('button', { name: /^Stop / })).toHaveAttribute(
+    'title',
+    'Not running.',
+  );
+
   // Every height a row takes while its state word changes (Stopped → Starting → Ready →
   // Stopping → Stopped), recorded in the frame after each change.
   await page.evaluate(() => {
@@ -118,13 +134,20 @@ test('at 800×600: no side scroll, every row action in view, rows keep their hei
   expect(table.height, 'the Audit table is at least 300 px tall').toBeGreaterThanOrEqual(300);
   // Display names, as on Services; filters are dropdowns of what exists, by those names.
   await audit.filterByService('Agent runner');
-  await expect(audit.rows().first()).toBeVisible();
-  const services = await audit
-    .rows()
-    .evaluateAll((rows) =>
-      rows.map((r) => r.querySelectorAll('[role="gridcell"]')[2]!.textContent),
-    );
-  expect(new Set(services)).toEqual(new Set(['Agent runner']));
+  // The query is asynchronous: wait until only the runner's entries are shown.
+  await expect
+    .poll(async () =>
+      [
+        ...new Set(
+          await audit
+            .rows()
+            .evaluateAll((rows) =>
+              rows.map((r) => r.querySelectorAll('[role="gridcell"]')[2]!.textContent),
+            ),
+        ),
+      ].join('|'),
+    )
+    .toBe('Agent runner');
   await audit.filterByService('');
   await audit.filterByKey('Anthropic API key');
   await expect(audit.table().locator('[data-type="key.delivered"]').first()).toBeVisible();

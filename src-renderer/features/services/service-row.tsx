@@ -5,12 +5,14 @@ import { useServices } from '../../stores/services';
 import { useSecrets } from '../../stores/secrets';
 import { useNavigation } from '../../stores/navigation';
 import { StatusPill } from './status-pill';
-import { canRestart, canStart, canStop, stateLabelFor } from './format';
+import { stateLabelFor } from './format';
 import { formatBytes, formatCpu, formatUptime } from '../../../src-shared/model/format';
 import { BINARY_SERVICES } from '../../../src-shared/model/settings';
 import { needLabel, runtimeLabel } from '../../../src-shared/model/runtime';
 import { plural } from '../../lib/intl';
 import { useFocusRescue } from './use-focus-rescue';
+import { rowActionReasons } from './disabled-reasons';
+import { disabledBecause, WhyDisabled } from '../../components/why-disabled';
 import { requestStart, requestStop } from './service-dialog';
 import { stoppedByNote } from './dependents';
 
@@ -33,6 +35,9 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
     service.pid !== null ? s.usage?.services[service.name] : undefined,
   );
   const { restart, retryAudit } = useServices.getState();
+  // Every disabled action says why (tooltip + accessible description).
+  const why = rowActionReasons(service, { start: startPending, stop: stopPending });
+  const whyId = (action: string) => `why-${action}-${service.name}`;
   const [expanded, setExpanded] = useState(false);
   const uptime = service.readyAt ?? service.startedAt;
   const port = service.ports[0];
@@ -132,27 +137,30 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
           <button
             type="button"
             onClick={() => requestStart(service.name)}
-            disabled={startPending !== undefined || stopPending !== undefined || !canStart(service)}
+            {...disabledBecause(whyId('start'), why.start)}
             aria-label={`Start ${service.displayName}`}
           >
             Start
           </button>
+          <WhyDisabled id={whyId('start')} reason={why.start} />
           <button
             type="button"
             onClick={() => requestStop(service.name)}
-            disabled={stopPending !== undefined || !canStop(service)}
+            {...disabledBecause(whyId('stop'), why.stop)}
             aria-label={`Stop ${service.displayName}`}
           >
             Stop
           </button>
+          <WhyDisabled id={whyId('stop')} reason={why.stop} />
           <button
             type="button"
             onClick={() => void restart(service.name)}
-            disabled={stopPending !== undefined || !canRestart(service)}
+            {...disabledBecause(whyId('restart'), why.restart)}
             aria-label={`Restart ${service.displayName}`}
           >
             Restart
           </button>
+          <WhyDisabled id={whyId('restart')} reason={why.restart} />
           <button
             type="button"
             onClick={() => useNavigation.getState().showLogs(service.name)}

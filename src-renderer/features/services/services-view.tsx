@@ -5,6 +5,8 @@ import { STACK_LABEL } from './format';
 import { useNow } from './use-now';
 import { useFocusRescue } from './use-focus-rescue';
 import { DependentsDialog } from './dependents-dialog';
+import { stackActionReasons } from './disabled-reasons';
+import { disabledBecause, WhyDisabled } from '../../components/why-disabled';
 import './services.css';
 
 /** The Services view: stack header with Start all / Stop all, then one row per service. */
@@ -25,6 +27,13 @@ export function ServicesView() {
   const ready = installed.filter((s) => s.state === 'ready').length;
   const anyRunning = installed.some((s) => !['stopped', 'failed', 'crashed'].includes(s.state));
   const allUp = installed.every((s) => s.state === 'ready' || s.state === 'starting');
+  const why = stackActionReasons({
+    starting: !!starting,
+    stopping: !!stopping,
+    installed: installed.length,
+    allUp,
+    anyRunning,
+  });
 
   return (
     <section aria-labelledby="services-title">
@@ -43,18 +52,20 @@ export function ServicesView() {
           <button
             type="button"
             className="primary"
-            disabled={!!starting || !!stopping || installed.length === 0 || allUp}
+            {...disabledBecause('why-start-all', why.startAll)}
             onClick={() => void startStack()}
           >
             Start all
           </button>
+          <WhyDisabled id="why-start-all" reason={why.startAll} />
           <button
             type="button"
-            disabled={!!stopping || !anyRunning}
+            {...disabledBecause('why-stop-all', why.stopAll)}
             onClick={() => void stopStack()}
           >
             Stop all
           </button>
+          <WhyDisabled id="why-stop-all" reason={why.stopAll} />
           <button
             type="button"
             disabled={!!reloading}
