@@ -162,6 +162,17 @@ test('at 800×600: no side scroll, every row action in view, rows keep their hei
   await go(page, 'Logs');
   const panel = (await page.locator('.log-panel').boundingBox())!;
   expect(panel.height).toBeGreaterThanOrEqual(SMALL.height / 2);
+
+  // No view scrolls sideways at this size.
+  for (const view of ['Logs', 'Keys', 'Audit', 'Settings', 'Services']) {
+    await go(page, view);
+    await expect(page.getByRole('heading', { level: 1, name: view })).toBeVisible();
+    const sideways = await page.evaluate(() => {
+      const main = document.querySelector('main.view')!;
+      return main.scrollWidth - main.clientWidth;
+    });
+    expect(sideways, `${view} scrolls sideways`).toBe(0);
+  }
 });
 
 test('the window title follows the stack state', async ({ page }) => {
