@@ -172,6 +172,12 @@ test('at 800×600: no side scroll, every row action in view, rows keep their hei
       return main.scrollWidth - main.clientWidth;
     });
     expect(sideways, `${view} scrolls sideways`).toBe(0);
+    // Every disabled action in every view says why, as tooltip and accessible description.
+    for (const button of await page.locator('main button:disabled').all()) {
+      const title = await button.getAttribute('title');
+      expect(title, `${view}: ${await button.innerText()}`).toBeTruthy();
+      await expect(button).toHaveAccessibleDescription(title!);
+    }
   }
 });
 

@@ -1,6 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { LOG_LEVELS, LOG_STREAMS, type LogStream } from '../../../src-shared/model/log';
 import type { LevelKey } from './visible-index';
+import { disabledBecause, WhyDisabled } from '../../components/why-disabled';
 
 const LEVEL_KEYS: readonly LevelKey[] = [...LOG_LEVELS, 'none'];
 
@@ -49,6 +50,13 @@ export function LogsToolbar({ state, actions }: { state: ToolbarState; actions: 
     else actions.next();
   };
   const noMatches = state.matchLabel === '' || state.matchLabel === 'No matches';
+  // Disabled buttons say why (tooltip + accessible description).
+  const whyNoMatch = noMatches
+    ? state.query.trim() === ''
+      ? 'Type in Search first.'
+      : 'No shown line matches the search.'
+    : null;
+  const whyNoLines = state.visibleCount === 0 ? 'No lines are shown.' : null;
   return (
     <div className="log-toolbar">
       <div className="log-search" role="search">
@@ -63,12 +71,21 @@ export function LogsToolbar({ state, actions }: { state: ToolbarState; actions: 
         <span className="match-count" data-field="match-count" aria-live="polite">
           {state.matchLabel}
         </span>
-        <button type="button" onClick={actions.previous} disabled={noMatches}>
+        <button
+          type="button"
+          onClick={actions.previous}
+          {...disabledBecause('why-log-search', whyNoMatch)}
+        >
           Previous
         </button>
-        <button type="button" onClick={actions.next} disabled={noMatches}>
+        <button
+          type="button"
+          onClick={actions.next}
+          {...disabledBecause('why-log-search', whyNoMatch)}
+        >
           Next
         </button>
+        <WhyDisabled id="why-log-search" reason={whyNoMatch} />
       </div>
       <fieldset className="log-filter">
         <legend>Levels</legend>
@@ -102,12 +119,21 @@ export function LogsToolbar({ state, actions }: { state: ToolbarState; actions: 
         <Toggle label="Wrap lines" on={state.wrap} set={actions.setWrap} />
         <Toggle label="Show timestamps" on={state.showTime} set={actions.setShowTime} />
         <Toggle label="Follow" on={state.follow} set={actions.setFollow} />
-        <button type="button" onClick={actions.exportLines} disabled={state.visibleCount === 0}>
+        <button
+          type="button"
+          onClick={actions.exportLines}
+          {...disabledBecause('why-log-lines', whyNoLines)}
+        >
           Export…
         </button>
-        <button type="button" onClick={actions.copyLines} disabled={state.visibleCount === 0}>
+        <button
+          type="button"
+          onClick={actions.copyLines}
+          {...disabledBecause('why-log-lines', whyNoLines)}
+        >
           Copy
         </button>
+        <WhyDisabled id="why-log-lines" reason={whyNoLines} />
         <button type="button" onClick={actions.openFolder}>
           Open log folder
         </button>

@@ -7,6 +7,7 @@ import { formatAgo, keyMeta } from './catalog';
 import { ConfirmDialog } from './confirm-dialog';
 import { lockExplanation, runningConsumers } from '../../stores/key-notices';
 import { useServices } from '../../stores/services';
+import { disabledBecause, WhyDisabled } from '../../components/why-disabled';
 import './secrets.css';
 
 const SOURCE_LABEL: Record<SecretSource, string> = {
@@ -47,12 +48,19 @@ export function KeysView() {
           <BusyLabel label={locking} />
           <button
             type="button"
-            disabled={!!locking || !anyLoaded}
+            {...disabledBecause(
+              'why-lock-keys',
+              locking ? 'Locking the keys…' : !anyLoaded && 'No key is in memory now.',
+            )}
             onClick={() => setConfirmLock(true)}
-            title={anyLoaded ? 'Forget all keys from memory now' : 'No key is in memory now'}
+            {...(!locking && anyLoaded ? { title: 'Forget all keys from memory now' } : {})}
           >
             Lock keys
           </button>
+          <WhyDisabled
+            id="why-lock-keys"
+            reason={locking ? 'Locking the keys…' : !anyLoaded && 'No key is in memory now.'}
+          />
         </div>
       </header>
       <div
@@ -173,7 +181,7 @@ function KeyCard({
           <button
             type="button"
             className={info.set ? undefined : 'primary'}
-            disabled={busy}
+            {...disabledBecause(`why-set-${info.name}`, busy && `${pending ?? 'Busy'}`)}
             aria-label={`${info.set ? 'Rotate' : 'Set'} ${meta.title}`}
             onClick={() =>
               useSecrets.getState().openDialog(info.name, info.set ? 'rotate' : 'enter')
@@ -183,12 +191,26 @@ function KeyCard({
           </button>
           <button
             type="button"
-            disabled={busy || !info.set}
+            {...disabledBecause(
+              `why-delete-${info.name}`,
+              busy
+                ? (pending ?? 'Busy')
+                : !info.set && 'No key is set, so there is nothing to delete.',
+            )}
             aria-label={`Delete ${meta.title}`}
             onClick={onDelete}
           >
             Delete
           </button>
+          <WhyDisabled id={`why-set-${info.name}`} reason={busy && (pending ?? 'Busy')} />
+          <WhyDisabled
+            id={`why-delete-${info.name}`}
+            reason={
+              busy
+                ? (pending ?? 'Busy')
+                : !info.set && 'No key is set, so there is nothing to delete.'
+            }
+          />
         </div>
       </div>
       <dl className="facts key-facts">
