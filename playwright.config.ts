@@ -3,8 +3,9 @@ import { defineConfig } from '@playwright/test';
 /**
  * e2e runs the real renderer in Debian's Chromium through the loopback browser host (the
  * default here, since no Electron binary can be downloaded). Never `playwright install`.
- * Two projects: `app` (stand-in services) and `real-runner` (the published Stigmer runner from
- * scripts/setup-runner.sh; `npx playwright test --project real-runner` runs it alone).
+ * Projects: `app` (stand-in services), `real-runner` (the published Stigmer runner from
+ * scripts/setup-runner.sh; `npx playwright test --project real-runner` runs it alone) and
+ * `screenshots` (`npm run screenshots`, docs only).
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -19,6 +20,8 @@ export default defineConfig({
     { name: 'app', testIgnore: 'real-runner.spec.ts' },
     // The real runner takes 5-15 s to boot and up to ~45 s to give up on a silent Temporal.
     { name: 'real-runner', testMatch: 'real-runner.spec.ts', timeout: 120_000 },
+    // `npm run screenshots` (docs/screenshots): not part of `npm test`.
+    { name: 'screenshots', testMatch: 'screenshots.shots.ts' },
   ],
   use: {
     trace: 'retain-on-failure',
