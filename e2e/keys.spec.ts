@@ -199,7 +199,8 @@ test('Lock keys forgets a session key: the next restart asks again; the idle set
   // The running runner keeps its environment; a restart needs the key again and asks for it.
   await keys.openServices();
   await dash.expectState('agent-runner', 'ready');
-  await page.getByRole('button', { name: 'Restart Agent runner' }).click();
+  // exact: the stale-key notice has its own "Restart Agent runner now" button.
+  await page.getByRole('button', { name: 'Restart Agent runner', exact: true }).click();
   await keys.expectDialog('Anthropic API key');
   await dash.expectState('agent-runner', 'needs-key');
   await keys.cancel();
