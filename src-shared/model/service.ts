@@ -32,6 +32,19 @@ export const SERVICE_STATES: readonly ServiceState[] = [
   'held',
 ];
 
+/**
+ * States in which a service is up or on its way up: a stop of what it needs stops it too, and
+ * a restart of what it needs brings it back. One list for the supervisor and the window.
+ */
+export const UP_STATES: readonly ServiceState[] = [
+  'starting',
+  'waiting',
+  'ready',
+  'backoff',
+  'needs-key',
+  'held',
+];
+
 /** What the renderer and tray know about one service: never a secret, never the env. */
 export interface ServiceStatus {
   name: string;

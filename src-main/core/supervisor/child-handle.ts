@@ -21,6 +21,7 @@ import {
   waitFor,
 } from './process-group';
 import { formatSeconds } from './readiness';
+import { sendStopMessage } from './stop-message';
 import { reapChildWin, terminateChildWin } from './win-child';
 
 const isWindows = process.platform === 'win32';
@@ -160,15 +161,7 @@ export async function terminateChild(
         what: `${stop.signal} to pid ${child.pid} (group)${escapeeNote(escaped.length)}`,
       });
     } else {
-      try {
-        if (stop.message !== null) child.proc.stdin?.write(`${stop.message}\n`);
-        child.proc.stdin?.end();
-      } catch {
-        // The pipe is already closed; SIGKILL below still ends it.
-      }
-      const sent =
-        stop.message === null ? 'closed its stdin' : `sent ${stop.message} and closed its stdin`;
-      report({ signal: 'stdin', pid: child.pid, what: `${sent} (pid ${child.pid})` });
+      sendStopMessage(child, stop.message, report);
       if (escaped.length > 0) {
         report({
           signal: 'SIGTERM',

@@ -1,5 +1,9 @@
 import type { ServiceSpec, StackSpec } from '../stack/types';
-import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
+import {
+  UP_STATES,
+  type ServiceState,
+  type ServiceStatus,
+} from '../../../src-shared/model/service';
 import { notInstalledAdvice, skippedAdvice } from './advice';
 import {
   dependenciesOf,
@@ -42,16 +46,6 @@ export type StatusListener = (statuses: ServiceStatus[]) => void;
 
 /** Receives raw output chunks of every child (for the log pipeline). */
 export type OutputListener = (name: string, stream: OutputStream, chunk: Buffer) => void;
-
-/** States in which a service counts as wanted up (restart brings these dependents back). */
-const ACTIVE: readonly ServiceState[] = [
-  'starting',
-  'waiting',
-  'ready',
-  'backoff',
-  'needs-key',
-  'held',
-];
 
 /** Waiting states: nothing runs and nothing is retried until startWaiting (key entered, Retry). */
 const waits = (s: string): boolean => s === 'needs-key' || s === 'held';
@@ -336,7 +330,7 @@ export class Supervisor {
 
   /** The services that need `name` (also transitively) and are up or on their way up. */
   dependentsUp(name: string): string[] {
-    return this.safeDependents(name).filter((d) => ACTIVE.includes(this.get(d).currentState));
+    return this.safeDependents(name).filter((d) => UP_STATES.includes(this.get(d).currentState));
   }
 
   /** Stop and start one service; dependents that were up are brought back afterwards. */

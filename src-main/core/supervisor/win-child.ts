@@ -7,6 +7,7 @@ import type { ChildHandle, SignalSink } from './child-handle';
 import { removePidFile, type PidFileRecord } from './pid-file';
 import { sleep } from './process-group';
 import { formatSeconds } from './readiness';
+import { sendStopMessage } from './stop-message';
 import { defaultWinIo, stopTree, type WinIo, type WinTreeRoot } from './win-stop';
 import { parseStartTimeToken } from './win-process';
 
@@ -53,15 +54,7 @@ export async function terminateChildWin(
     return false;
   }
   if (stop.kind !== 'signal') {
-    try {
-      if (stop.message !== null) child.proc.stdin?.write(`${stop.message}\n`);
-      child.proc.stdin?.end();
-    } catch {
-      // The pipe is already closed; the kill below still ends it.
-    }
-    const sent =
-      stop.message === null ? 'closed its stdin' : `sent ${stop.message} and closed its stdin`;
-    report({ signal: 'stdin', pid: child.pid, what: `${sent} (pid ${child.pid})` });
+    sendStopMessage(child, stop.message, report);
   }
   let waited = stop.kind !== 'signal';
   const result = await stopTree(

@@ -1,14 +1,4 @@
-import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
-
-/** States in which a service is up or on its way up (a stop of what it needs stops it too). */
-const UP: readonly ServiceState[] = [
-  'starting',
-  'waiting',
-  'ready',
-  'backoff',
-  'needs-key',
-  'held',
-];
+import { UP_STATES, type ServiceStatus } from '../../../src-shared/model/service';
 
 /** Every service that needs `name`, also through others, in stack order. */
 export function dependentsOf(services: readonly ServiceStatus[], name: string): ServiceStatus[] {
@@ -31,7 +21,7 @@ export function dependentsStoppedBy(
   services: readonly ServiceStatus[],
   name: string,
 ): ServiceStatus[] {
-  return dependentsOf(services, name).filter((s) => UP.includes(s.state));
+  return dependentsOf(services, name).filter((s) => UP_STATES.includes(s.state));
 }
 
 /** The services still stopped because the user stopped `name` (a Start offers them). */
