@@ -252,7 +252,10 @@ export const ACTIONS = {
       );
     }
     const after = await snapshot(ctx);
-    const busy = (s) => s.services.some((x) => x.state === 'starting' || x.state === 'stopping');
+    // Only a settled stack can be compared: a service in backoff (say, after the kill-child just
+    // before) is restarted by the live host on its own schedule, which is not the second host's doing.
+    const SETTLED = new Set(['stopped', 'ready', 'failed', 'not-installed', 'needs-key', 'held']);
+    const busy = (s) => s.services.some((x) => !SETTLED.has(x.state));
     if (!busy(before) && !busy(after) && pids(before) !== pids(after)) {
       throw new SoakViolation(
         'one instance per data dir',
