@@ -1,7 +1,7 @@
 import type { AppInfo, EventChannel, EventPayload } from '../../src-shared/ipc/contract';
 import type { SecretsSnapshot } from '../../src-shared/model/secret';
 import type { StackSnapshot } from '../../src-shared/model/service';
-import type { Handlers } from '../ipc/router';
+import type { Handlers } from '../../src-shared/ipc/handlers';
 import type { KeychainStore, UnlockGate } from './secrets';
 import type { GroupReader } from './supervisor';
 import type { ProgramName } from '../../src-shared/model/settings';

@@ -3,7 +3,7 @@ import type { EventChannel, EventPayload } from '../../src-shared/ipc/contract';
 import { UserError } from '../../src-shared/model/errors';
 import type { KeyDialogRequest } from '../../src-shared/model/secret';
 import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service';
-import type { Handlers } from '../ipc/router';
+import type { Handlers } from '../../src-shared/ipc/handlers';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
 import { LogPipeline } from './logs';
 import { AlwaysGrant, SecretStore, openKeychain } from './secrets';

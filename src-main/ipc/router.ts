@@ -6,6 +6,7 @@ import {
   type InvokeChannel,
   type InvokeResult,
 } from '../../src-shared/ipc/contract';
+import type { Handlers } from '../../src-shared/ipc/handlers';
 import { UserError, type IpcResult } from '../../src-shared/model/errors';
 
 /** Who sent a request: the frame URL (Electron) or the authenticated browser-host page. */
@@ -13,12 +14,8 @@ export interface SenderInfo {
   url: string;
 }
 
-/** One handler per invoke channel, receiving already-validated arguments. */
-export type Handlers = {
-  [C in InvokeChannel]: (
-    args: z.output<(typeof invokeChannels)[C]['args']>,
-  ) => Promise<InvokeResult<C>>;
-};
+/** Re-exported from the shared contract, where the type lives (the core imports it from there). */
+export type { Handlers };
 
 /** Options shared by both hosts. */
 export interface RouterOptions {
