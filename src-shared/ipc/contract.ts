@@ -9,6 +9,7 @@ import type {
   SecretsSnapshot,
 } from '../model/secret';
 import type { StackSnapshot, UsageReport } from '../model/service';
+import type { DiagnosticsSaved, ImportResult, ImportScan } from '../model/key-import';
 import { PROGRAMS, settingsSchema, type Settings } from '../model/settings';
 
 /** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
@@ -117,6 +118,22 @@ export const invokeChannels = {
     result: returns<SecretsSnapshot>(),
   },
   'secrets:lock': { args: none, result: returns<SecretsSnapshot>() },
+  /** Finds provider keys in ~/.stigmer/config.yaml and a .env the user names (never their values). */
+  'secrets:import-scan': {
+    args: z
+      .object({ envFile: z.string().min(1).max(4096).optional(), auto: z.boolean().optional() })
+      .strict(),
+    result: returns<ImportScan>(),
+  },
+  /** Moves the chosen keys of the last scan into the keychain; removes their lines only if asked. */
+  'secrets:import': {
+    args: z
+      .object({ ids: z.array(z.string().max(200)).min(1).max(50), removeFromFile: z.boolean() })
+      .strict(),
+    result: returns<ImportResult>(),
+  },
+  /** Writes a redacted support bundle into <userData>/diagnostics/ and says where. */
+  'diagnostics:save': { args: none, result: returns<DiagnosticsSaved>() },
   /** The pending key-dialog request (see 'ui:key-dialog-requested'), cleared by taking it. */
   'ui:take-key-dialog-request': { args: none, result: returns<KeyDialogRequest | null>() },
 } as const;

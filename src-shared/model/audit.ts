@@ -42,6 +42,7 @@ export const AUDIT_TYPES = [
   'key.rolled-back',
   'key.deleted',
   'key.redacted',
+  'key.imported',
   'journal.torn-line',
   'journal.gap',
 ] as const;
