@@ -4,6 +4,7 @@ import type { StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../../src-shared/ipc/handlers';
 import type { KeychainStore, UnlockGate } from './secrets';
 import type { GroupReader } from './supervisor';
+import type { UpdatesHost } from './updates';
 import type { ProgramName } from '../../src-shared/model/settings';
 
 /** Who asked for an action (recorded in the audit trail). */
@@ -52,6 +53,8 @@ export interface AppCoreOptions {
   pickProgram?: (service: ProgramName) => Promise<string | null>;
   /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */
   openPath?: (path: string) => Promise<boolean>;
+  /** The app's own updater (the Electron shell); absent: `updates:status` says not available. */
+  updates?: UpdatesHost;
 }
 
 /** What a host (Electron shell or browser host) gets from the core. */

@@ -19,6 +19,7 @@ import { Supervisor, defaultGroupReader, heldAdvice } from './supervisor';
 import { startUsageReports } from './usage-reports';
 import { logMarkerFor } from './log-markers';
 import { ensurePrivateDir } from './private-files';
+import { BusyTracker, updateHandlers } from './updates';
 
 export type { AppCore, AppCoreOptions } from './app-core-types';
 
@@ -51,8 +52,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const keychain = options.keychain ?? (await openKeychain({ platform: process.platform }));
   const gate = options.gate ?? new AlwaysGrant();
   const touchIdAvailable = gate.kind === 'touch-id' && (await gate.available());
-  const applySettings = (s: { keyIdleMinutes: number }) =>
+  const applySettings = (s: { keyIdleMinutes: number; autoUpdates: boolean }) => {
+    options.updates?.setEnabled(s.autoUpdates);
     secrets.setIdleMs(s.keyIdleMinutes === 0 ? Infinity : s.keyIdleMinutes * 60_000);
+  };
   const secrets = await SecretStore.open({ userDataDir: options.userDataDir, keychain, gate });
   applySettings(initialSettings);
   const auditDir = join(options.userDataDir, 'audit');
@@ -126,6 +129,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const emit = <C extends EventChannel>(channel: C, payload: EventPayload<C>): void => {
     for (const listener of listeners) listener(channel, payload);
   };
+  // An update never installs while a key rotation or a start is in flight (issue 14).
+  const busy = new BusyTracker(supervisor);
+  options.updates?.attachBusy(busy);
+  options.updates?.onChange((status) => emit('updates:changed', status));
   const snapshot = (): StackSnapshot => {
     const services = supervisor.statuses();
     return { state: stackStateOf(services), services, stackFile: loaded.file, version: ++version };
@@ -300,6 +307,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       loginItemNote: options.loginItemNote?.() ?? null,
     }),
     'stack:snapshot': async () => snapshot(),
+    ...updateHandlers(options.updates, options.version),
     'stack:start': () => core.startStack('window'),
     'stack:stop': () => core.stopStack('window'),
     'stack:reload': () => reloadStack(),
@@ -383,11 +391,13 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     'secrets:rotate': async ({ name, value, remember, requireTouchId }) => {
       const input = checkKeyInput(name, value);
       const before = secrets.info(name).fingerprint;
-      const result = await rotateKey(
-        { secrets, supervisor, spec: loaded.spec },
-        name,
-        Buffer.from(input.value, 'utf8'),
-        { remember, requireTouchId },
+      const result = await busy.track(`A rotation of ${name}`, () =>
+        rotateKey(
+          { secrets, supervisor, spec: loaded.spec },
+          name,
+          Buffer.from(input.value, 'utf8'),
+          { remember, requireTouchId },
+        ),
       );
       const after = secrets.info(name).fingerprint;
       await recorder.record({

@@ -11,6 +11,7 @@ import type {
 import type { StackSnapshot, UsageReport } from '../model/service';
 import type { DiagnosticsSaved, ImportResult, ImportScan } from '../model/key-import';
 import { PROGRAMS, settingsSchema, type Settings } from '../model/settings';
+import type { UpdateStatus } from '../model/updates';
 
 /** Phantom type carrier: the result type of an invoke channel (no runtime cost). */
 function returns<T>(): T {
@@ -136,6 +137,12 @@ export const invokeChannels = {
   'diagnostics:save': { args: none, result: returns<DiagnosticsSaved>() },
   /** The pending key-dialog request (see 'ui:key-dialog-requested'), cleared by taking it. */
   'ui:take-key-dialog-request': { args: none, result: returns<KeyDialogRequest | null>() },
+  /** The app's own update: found, downloading, ready; 'unavailable' with the reason elsewhere. */
+  'updates:status': { args: none, result: returns<UpdateStatus>() },
+  /** Check the feed now (Settings → Updates); a newer version then downloads in the background. */
+  'updates:check': { args: none, result: returns<UpdateStatus>() },
+  /** "Restart now": stop the stack, install, relaunch; refused with the reason while busy. */
+  'updates:install': { args: none, result: returns<UpdateStatus>() },
 } as const;
 
 /** Every event channel (main -> renderer), with the payload type. */
@@ -153,6 +160,8 @@ export const eventChannels = {
    * request with 'ui:take-key-dialog-request', also at start, so one sent before it loaded is kept.
    */
   'ui:key-dialog-requested': returns<Record<string, never>>(),
+  /** The update status changed (checking, progress, ready, deferred, error). */
+  'updates:changed': returns<UpdateStatus>(),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

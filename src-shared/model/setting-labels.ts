@@ -12,6 +12,7 @@ export const PROGRAM_LABELS: Record<ProgramName, string> = {
 const SETTING_LABELS: Record<string, string> = {
   keyIdleMinutes: 'Forget keys after (minutes)',
   launchAtLogin: 'Start at login',
+  autoUpdates: 'Check for updates automatically',
   binaries: 'Programs',
   ...Object.fromEntries(
     Object.entries(PROGRAM_LABELS).map(([name, label]) => [`binaries.${name}`, label]),

@@ -29,6 +29,11 @@ export interface Settings {
   binaries: Partial<Record<ProgramName, string>>;
   /** Start Stigmer Local (in the tray, window hidden) when the user logs in. Desktop app only. */
   launchAtLogin: boolean;
+  /**
+   * Check for a new Stigmer Local at start and daily, and download it in the background. Has an
+   * effect only in a release build of the desktop app (builds from source never update).
+   */
+  autoUpdates: boolean;
 }
 
 /** Defaults for a new install. */
@@ -36,6 +41,7 @@ export const DEFAULT_SETTINGS: Settings = {
   keyIdleMinutes: 10,
   binaries: {},
   launchAtLogin: false,
+  autoUpdates: true,
 };
 
 /** An absolute path, or one in the home directory (`~/…`); blank is not allowed (omit it). */
@@ -57,5 +63,6 @@ export const settingsSchema = z
       .max(24 * 60, 'at most 1440 (one day)'),
     binaries: z.partialRecord(z.enum(PROGRAMS), binaryPath),
     launchAtLogin: z.boolean(),
+    autoUpdates: z.boolean(),
   })
   .strict();
