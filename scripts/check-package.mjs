@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { proveRunner } from './prove-runner.mjs';
+import { readPin, runnerPackageDir, treeProblems } from './runner-pin.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -43,6 +45,19 @@ for (const built of ['dist/main/main.js', 'dist/main/preload.cjs', 'dist/rendere
 }
 
 const started = Date.now();
+// The app carries the pinned runner (extraResources build/runner -> runner): stage it first. It
+// reuses scripts/setup-runner.sh's cache (in CI it waits for the setup running in the background).
+const stage = spawnSync(process.execPath, [path.join(root, 'scripts/stage-runner.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (stage.status !== 0) {
+  console.error(
+    'Staging the bundled runner failed (its advice is above); the app cannot be packed without it.',
+  );
+  process.exit(1);
+}
+const stageSeconds = (Date.now() - started) / 1000;
 const work = mkdtempSync(path.join(tmpdir(), 'stigmer-package-'));
 const electronDist = path.join(work, 'electron-dist');
 const output = path.join(work, 'release');
@@ -167,6 +182,76 @@ check(
   `missing ${missingIcons.join(', ')}: run \`node scripts/make-icons.mjs\` and check extraResources.`,
 );
 
+// ---- The bundled runner ------------------------------------------------------------------------
+console.log('\nThe bundled runner (process.resourcesPath/runner):');
+const pin = readPin();
+const runnerTree = path.join(appDir, 'resources/runner');
+const runnerPkg = runnerPackageDir(runnerTree, pin);
+const restage =
+  'Run `node scripts/stage-runner.mjs` and check the build/runner entry of extraResources.';
+check(
+  existsSync(path.join(runnerPkg, 'main.js')) &&
+    statSync(path.join(runnerPkg, 'main.js')).size > 1_000_000,
+  `${pin.package}'s main.js is on disk (resources/runner/…/main.js)`,
+  restage,
+);
+check(
+  ![...files].some((f) => f.includes('runner-slim')),
+  'the runner is not inside app.asar',
+  'Its native modules cannot load from the archive: keep it in extraResources only.',
+);
+const runnerProblems = treeProblems(runnerTree, pin, 'linux-x64');
+check(
+  runnerProblems.length === 0,
+  `pinned version ${pin.version}, engines ${pin.node} and tarball integrity match resources/runner/runner-pin.json`,
+  runnerProblems.join(' '),
+);
+for (const native of [
+  'node_modules/sqlite3/build/Release/node_sqlite3.node',
+  'node_modules/@stigmer/runner-slim-linux-x64/core-bridge/releases/x86_64-unknown-linux-gnu/index.node',
+]) {
+  check(existsSync(path.join(runnerTree, native)), `${native} is shipped`, restage);
+}
+const runnerDeps = ['@cursor/sdk', '@temporalio/common', '@grpc/grpc-js', 'jq-wasm', 'sqlite3'];
+const missingDeps = runnerDeps.filter(
+  (d) => !existsSync(path.join(runnerTree, 'node_modules', d, 'package.json')),
+);
+check(
+  missingDeps.length === 0,
+  `its node_modules (${runnerDeps.join(', ')})`,
+  `missing ${missingDeps.join(', ')}; ${restage}`,
+);
+// electron-builder's filters drop some files silently (a root node_modules, see the yml): compare.
+const countFiles = (dir) => {
+  const out = spawnSync('find', [dir, '-type', 'f'], { encoding: 'utf8' });
+  return out.status === 0 ? out.stdout.split('\n').filter(Boolean).length : -1;
+};
+const stagedCount = countFiles(path.join(root, 'build/runner'));
+const packedCount = countFiles(runnerTree);
+check(
+  stagedCount > 0 && packedCount === stagedCount,
+  `every staged runner file was packed (${packedCount} of ${stagedCount})`,
+  'Check the two build/runner entries of extraResources in electron-builder.yml.',
+);
+// The proof runs what was packed, not the stage: the copy electron-builder made is what ships.
+const proofStarted = Date.now();
+const proof = await proveRunner({ dir: runnerTree, pin });
+check(
+  proof.ok,
+  proof.ok
+    ? `starts on Node ${proof.summary.node}, loads ${proof.summary.natives.length} native modules, reports ${proof.summary.runner} (${((Date.now() - proofStarted) / 1000).toFixed(1)} s)`
+    : 'the packed runner starts, loads its native modules and reports its version',
+  proof.ok
+    ? ''
+    : `${proof.problems.join(' ')}\n       Its output ends:\n${proof.output.split('\n').slice(-10).join('\n')}`,
+);
+const treeBytes = (dir) => {
+  const out = spawnSync('du', ['-sk', dir], { encoding: 'utf8' });
+  return out.status === 0 ? Number(out.stdout.split('\t')[0]) * 1024 : NaN;
+};
+const runnerBytes = treeBytes(runnerTree);
+const appBytes = treeBytes(appDir);
+
 // ---- Metadata the installers read -------------------------------------------------------------
 console.log('\nMetadata for deb, AppImage, dmg and nsis:');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -236,7 +321,7 @@ check(
 const asarBytes = statSync(asarFile).size;
 const seconds = (Date.now() - started) / 1000;
 console.log(
-  `\napp.asar ${(asarBytes / 1024 / 1024).toFixed(1)} MB, ${files.size} entries; packing ${packSeconds.toFixed(1)} s, whole check ${seconds.toFixed(1)} s.`,
+  `\napp.asar ${(asarBytes / 1024 / 1024).toFixed(1)} MB, ${files.size} entries; runner ${(runnerBytes / 1024 / 1024).toFixed(0)} MB, packed dir ${(appBytes / 1024 / 1024).toFixed(0)} MB; staging ${stageSeconds.toFixed(1)} s, packing ${(packSeconds - stageSeconds).toFixed(1)} s, whole check ${seconds.toFixed(1)} s.`,
 );
 if (keep) console.log(`Output kept in ${output}`);
 else rmSync(work, { recursive: true, force: true });

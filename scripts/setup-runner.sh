@@ -27,11 +27,15 @@
 # Progress goes to stderr.
 #
 # Env: STIGMER_RUNNER_CACHE (default ~/.cache/stigmer-local-test), STIGMER_RUNNER_VERSION
-# (default 3.8.0), STIGMER_TEST_NODE_VERSION (default: the newest 22.x on the registry).
+# (default: the version in resources/runner/runner-pin.json, the one the packaged app carries,
+# so the tests and scripts/stage-runner.mjs share one install), STIGMER_TEST_NODE_VERSION
+# (default: the newest 22.x on the registry).
 set -euo pipefail
 
 CACHE="${STIGMER_RUNNER_CACHE:-$HOME/.cache/stigmer-local-test}"
-RUNNER_VERSION="${STIGMER_RUNNER_VERSION:-3.8.0}"
+pin_file="$(cd "$(dirname "$0")/.." && pwd)/resources/runner/runner-pin.json"
+RUNNER_VERSION="${STIGMER_RUNNER_VERSION:-$(node -p "require(process.argv[1]).version" "$pin_file" 2>/dev/null || true)}"
+[ -n "$RUNNER_VERSION" ] || { echo "setup-runner: cannot read the pinned version from $pin_file; restore it from git." >&2; exit 1; }
 NODE_MIN_MINOR=13 # the runner needs node:sqlite, i.e. Node >= 22.13
 
 say() { echo "setup-runner: $*" >&2; }
