@@ -17,9 +17,13 @@ import { KeyDeliveries } from './key-deliveries';
 import { StackLoader } from './stack';
 import { Supervisor, defaultGroupReader, heldAdvice } from './supervisor';
 import { startUsageReports } from './usage-reports';
+import { Attention } from './attention';
 import { logMarkerFor } from './log-markers';
 import { ensurePrivateDir } from './private-files';
 import { BusyTracker, updateHandlers } from './updates';
+import { diagnosticsHandlers } from './diagnostics';
+import { KeyImporter, keyImportHandlers } from './key-import';
+import { createFingerprinter } from './secrets';
 
 export type { AppCore, AppCoreOptions } from './app-core-types';
 
@@ -215,14 +219,53 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     return next;
   };
 
-  // CPU and memory of the running services, pushed every 2 s while any runs.
+  // CPU and memory of the running services, pushed every 2 s while any runs and someone looks
+  // (a visible window, a connected page): the figures feed nothing else.
+  const attention = new Attention();
   const usage = startUsageReports({
+    attention,
     statuses: () => supervisor.statuses(),
     report: (report) => emit('services:usage', report),
     reader: options.usageReader ?? defaultGroupReader(),
     intervalMs: options.usageIntervalMs ?? 2000,
     onProblem: (message) => console.error(`[usage] ${message}`),
   });
+
+  // Help → Save diagnostics… and the Keys view's import: each in its own module (issue 13).
+  const importer = new KeyImporter({
+    homeDir: options.homeDir,
+    userDataDir: options.userDataDir,
+    fingerprint: await createFingerprinter(options.userDataDir),
+    store: async (name, value) => {
+      const change = await secrets.set(name, value, { remember: true });
+      await recorder.settled();
+      void supervisor.startWaiting().catch(() => undefined);
+      return { remembered: change.info.remembered, notice: change.notice };
+    },
+    journal: async (input) => void (await recorder.record(input)),
+  });
+  const issue13Handlers = {
+    ...keyImportHandlers(importer, () => keysSnapshot()),
+    ...diagnosticsHandlers({
+      userDataDir: options.userDataDir,
+      version: options.version,
+      host: options.host,
+      logDir: options.logDir,
+      spec: () => loaded.spec,
+      stackFile: () => loaded.file,
+      statuses: () => supervisor.statuses(),
+      settings: () => settings.get(),
+      keys: () => secrets.list(),
+      keychain: () => ({ ...keysSnapshot().keychain }),
+      journal: () => journal.readAll(),
+      verify: async () => {
+        await recorder.settled();
+        return verifyJournal(auditDir, { openGap: recorder.openGap() });
+      },
+      redact: (text) => logs.redactLine(text),
+      secrets: () => secrets.redactionList(),
+    }),
+  };
 
   /** The tray's last "Rotate…" until a window takes it. */
   let keyDialogRequest: KeyDialogRequest | null = null;
@@ -278,6 +321,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       await recorder.settled();
       return keysSnapshot();
     },
+    setLooking: (who, visible) => attention.set(who, visible),
     requestKeyDialog(name) {
       const info = secrets.list().find((k) => k.name === name);
       if (!info) throw new UserError('not-found', `${name} is not a key Stigmer Local manages.`);
@@ -295,6 +339,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
   };
 
+  const hostAction = (what: string) => {
+    if (options.hostActions) return options.hostActions;
+    throw new UserError('failed', `${what} is not something this host can do.`);
+  };
   const handlers: Handlers = {
     'app:info': async () => ({
       version: options.version,
@@ -422,6 +470,14 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       return keysSnapshot();
     },
     'secrets:lock': () => core.lockKeys('window'),
+    ...issue13Handlers,
+    'app:quit': async () => {
+      const actions = hostAction('Quitting');
+      setImmediate(() => actions.quit()); // after the reply is on its way
+      return { quitting: true as const };
+    },
+    'app:show': () => hostAction('Showing the window').show(),
+    'cli:install': () => hostAction('Installing the command line tool').installCli(),
     'ui:take-key-dialog-request': async () => {
       const request = keyDialogRequest;
       keyDialogRequest = null;
