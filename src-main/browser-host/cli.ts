@@ -5,10 +5,15 @@ import { runBrowserHost } from './run';
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
+  let quit = (): void => undefined;
   const run = await runBrowserHost(
     process.argv.slice(2),
     { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
-    { rendererDir: resolve(here, '../renderer') },
+    {
+      rendererDir: resolve(here, '../renderer'),
+      cliScript: resolve(here, 'cli.js'),
+      onQuit: () => quit(),
+    },
   );
   if (run.kind === 'exit') {
     process.exitCode = run.code;
@@ -24,6 +29,7 @@ async function main(): Promise<void> {
     await run.stop();
     process.exit(0);
   };
+  quit = () => void stop('a quit request from stigmer-local');
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await run.started;

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { createAppCore } from '../core/app-core';
 import { InstanceLockedError, acquireInstanceLock } from '../core/instance-lock';
 import { startBrowserHost } from './server';
+import { browserCliAdvice } from '../socket-host/cli-install';
+import { startSocketHost, type SocketHost } from '../socket-host/server';
 
 /** Where the browser host writes what it has to say. */
 export interface BrowserHostIo {
@@ -52,7 +54,13 @@ export function defaultUserDataDir(): string {
 export async function runBrowserHost(
   argv: string[],
   io: BrowserHostIo,
-  options: { rendererDir: string },
+  options: {
+    rendererDir: string;
+    /** dist/main/cli.js, named by `cli:install`. */
+    cliScript?: string;
+    /** `app:quit` from the CLI: the caller stops the host as on SIGTERM. */
+    onQuit?: () => void;
+  },
 ): Promise<BrowserHostRun> {
   let values;
   try {
@@ -94,6 +102,7 @@ export async function runBrowserHost(
   }
 
   try {
+    let hostUrl: string | null = null;
     const core = await createAppCore({
       userDataDir,
       logDir: resolve(values['log-dir'] ?? join(userDataDir, 'logs')),
@@ -106,6 +115,11 @@ export async function runBrowserHost(
       nodeEnv: {},
       nodeVersion: process.versions.node,
       homeDir: homedir(),
+      hostActions: {
+        quit: () => options.onQuit?.(),
+        show: async () => ({ shown: false, url: hostUrl }),
+        installCli: async () => browserCliAdvice(options.cliScript ?? 'dist/main/cli.js'),
+      },
     });
     const host = await startBrowserHost({
       core,
@@ -115,6 +129,19 @@ export async function runBrowserHost(
     }).catch(async (error: unknown) => {
       await core.shutdown();
       throw error;
+    });
+    hostUrl = host.url;
+    // The `stigmer-local` CLI's way in; without it the window still works, so not fatal.
+    const cliHost: SocketHost | null = await startSocketHost({
+      core,
+      userDataDir,
+      host: 'browser',
+      version: process.env.npm_package_version ?? '0.1.0',
+      onInternalError: (channel, error) => io.err(`[socket-host] ${channel}: ${String(error)}\n`),
+    }).catch((error: unknown) => {
+      const why = error instanceof Error ? error.message : String(error);
+      io.err(`The command-line socket is off: ${why}\n`);
+      return null;
     });
     // A second host started later prints this URL instead of starting.
     await lock.setUrl(host.url);
@@ -137,6 +164,7 @@ export async function runBrowserHost(
       stop: () =>
         (stopping ??= (async () => {
           try {
+            await cliHost?.close();
             await host.close();
             await core.shutdown();
           } finally {

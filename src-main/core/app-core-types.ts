@@ -1,4 +1,9 @@
-import type { AppInfo, EventChannel, EventPayload } from '../../src-shared/ipc/contract';
+import type {
+  AppInfo,
+  CliInstallResult,
+  EventChannel,
+  EventPayload,
+} from '../../src-shared/ipc/contract';
 import type { SecretsSnapshot } from '../../src-shared/model/secret';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../../src-shared/ipc/handlers';
@@ -53,8 +58,18 @@ export interface AppCoreOptions {
   pickProgram?: (service: ProgramName) => Promise<string | null>;
   /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */
   openPath?: (path: string) => Promise<boolean>;
+  /** What the host does for `app:quit`, `app:show` and `cli:install` (absent: refused). */
+  hostActions?: HostActions;
   /** The app's own updater (the Electron shell); absent: `updates:status` says not available. */
   updates?: UpdatesHost;
+}
+
+/** Host-level actions the CLI asks for through the router; each host supplies its own. */
+export interface HostActions {
+  /** Start the graceful quit (stack stopped first); called after the reply is sent. */
+  quit(): void;
+  show(): Promise<{ shown: boolean; url: string | null }>;
+  installCli(): Promise<CliInstallResult>;
 }
 
 /** What a host (Electron shell or browser host) gets from the core. */

@@ -343,6 +343,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     if (options.hostActions) return options.hostActions;
     throw new UserError('failed', `${what} is not something this host can do.`);
   };
+  const hostAction = (what: string) => {
+    if (options.hostActions) return options.hostActions;
+    throw new UserError('failed', `${what} is not something this host can do.`);
+  };
   const handlers: Handlers = {
     'app:info': async () => ({
       version: options.version,
@@ -471,6 +475,13 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     'secrets:lock': () => core.lockKeys('window'),
     ...issue13Handlers,
+    'app:quit': async () => {
+      const actions = hostAction('Quitting');
+      setImmediate(() => actions.quit()); // after the reply is on its way
+      return { quitting: true as const };
+    },
+    'app:show': () => hostAction('Showing the window').show(),
+    'cli:install': () => hostAction('Installing the command line tool').installCli(),
     'app:quit': async () => {
       const actions = hostAction('Quitting');
       setImmediate(() => actions.quit()); // after the reply is on its way

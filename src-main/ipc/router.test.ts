@@ -51,6 +51,9 @@ function recordingHandlers(calls: string[]): Handlers {
     'secrets:rotate': reply('secrets:rotate') as never,
     'secrets:lock': reply('secrets:lock') as never,
     'ui:take-key-dialog-request': reply('ui:take-key-dialog-request') as never,
+    'app:quit': reply('app:quit') as never,
+    'app:show': reply('app:show') as never,
+    'cli:install': reply('cli:install') as never,
     'services:restart': async (args) => {
       if (args.name === 'nope') throw new UserError('not-found', 'There is no service "nope".');
       if (args.name === 'boom') throw new Error('disk on fire');

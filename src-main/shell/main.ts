@@ -17,6 +17,8 @@ import { createAppCore } from '../core/app-core';
 import { InstanceLockedError, acquireInstanceLock, type InstanceLock } from '../core/instance-lock';
 import type { AppCore } from '../core/app-core-types';
 import { createRouter } from '../ipc/router';
+import { startSocketHost } from '../socket-host/server';
+import { electronCliInstall } from '../socket-host/electron-actions';
 import { APP_SCHEME_PRIVILEGES, serveAppProtocol } from './app-protocol';
 import { RENDERER_URL } from './app-url';
 import { createQuitFlow } from './quit-flow';
@@ -207,6 +209,12 @@ if (!app.requestSingleInstanceLock()) {
           process.platform === 'darwin' ? loginItemNote(app.getLoginItemSettings().status) : null,
         // Touch ID before a remembered key leaves the keychain (macOS); elsewhere always grants.
         gate: createTouchIdGate(systemPreferences, process.platform),
+        // The `stigmer-local` CLI's app:quit / app:show / cli:install.
+        hostActions: {
+          quit: () => app.quit(), // -> before-quit -> quitFlow stops the stack first
+          show: async () => (dashboard.show(), { shown: true, url: null }),
+          installCli: () => electronCliInstall(app.isPackaged, here, process.resourcesPath),
+        },
       });
       const live = core;
 
@@ -220,6 +228,16 @@ if (!app.requestSingleInstanceLock()) {
           router.handle(channel, args, { url: event.senderFrame?.url ?? '' }),
         );
       }
+
+      // The CLI's socket; without it the app still works, so a failure is only logged.
+      await startSocketHost({
+        core: live,
+        userDataDir: app.getPath('userData'),
+        host: 'electron',
+        version: app.getVersion(),
+        log,
+        onInternalError: (channel, error) => log(`${channel} failed: ${errorMessage(error)}`),
+      }).catch((error: unknown) => log(`The command-line socket is off: ${errorMessage(error)}`));
 
       // Shown notifications stay referenced until closed or clicked, or their handlers can go.
       const keptNotes = new NotificationKeeper<Notification>();

@@ -51,6 +51,15 @@ export interface AppInfo {
   loginItemNote?: string | null;
 }
 
+/** What "Install command line tool" did: the link it made (if any) and advice for the rest. */
+export interface CliInstallResult {
+  installed: boolean;
+  /** The command's path (the link made, or the CLI script to run). */
+  path: string;
+  /** What the user should know or do next, in a sentence or two. */
+  advice: string;
+}
+
 /**
  * Every invoke channel (renderer -> main, with a reply). `args` validates the single payload
  * at runtime; `result` only carries the reply type.
@@ -137,6 +146,12 @@ export const invokeChannels = {
   'diagnostics:save': { args: none, result: returns<DiagnosticsSaved>() },
   /** The pending key-dialog request (see 'ui:key-dialog-requested'), cleared by taking it. */
   'ui:take-key-dialog-request': { args: none, result: returns<KeyDialogRequest | null>() },
+  /** Quit the app as the tray's Quit does (stack stopped first); answered before it quits. */
+  'app:quit': { args: none, result: returns<{ quitting: true }>() },
+  /** Show the window: the desktop app shows and focuses it; the browser host gives its URL. */
+  'app:show': { args: none, result: returns<{ shown: boolean; url: string | null }>() },
+  /** Put the `stigmer-local` command on PATH where the host can; always says what to do. */
+  'cli:install': { args: none, result: returns<CliInstallResult>() },
   /** The app's own update: found, downloading, ready; 'unavailable' with the reason elsewhere. */
   'updates:status': { args: none, result: returns<UpdateStatus>() },
   /** Check the feed now (Settings → Updates); a newer version then downloads in the background. */
