@@ -11,6 +11,8 @@ import { SettingsView } from './features/settings/settings-view';
 import { LogsView } from './features/logs/logs-view';
 import { AuditView } from './features/audit/audit-view';
 import { AboutButton } from './features/about/about-dialog';
+import { HelpButton } from './features/help/help-dialog';
+import { KeyImportHost } from './features/key-import/import-dialog';
 import { GettingStarted } from './features/about/getting-started';
 import { useWindowTitle } from './features/about/window-title';
 import { DISCONNECTED_REASON, useConnection } from './api/connection';
@@ -62,6 +64,7 @@ export function App() {
           </button>
         ))}
         <AboutButton />
+        <HelpButton />
       </nav>
       <main className="view">
         <ConnectionBanner />
@@ -91,6 +94,7 @@ export function App() {
         </fieldset>
       </main>
       <KeyDialog />
+      <KeyImportHost />
     </div>
   );
 }

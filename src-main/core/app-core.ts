@@ -5,7 +5,7 @@ import type { KeyDialogRequest } from '../../src-shared/model/secret';
 import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../../src-shared/ipc/handlers';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
-import { LogPipeline } from './logs';
+import { captureModeFrom, createLogCapture } from './logs';
 import { AlwaysGrant, SecretStore, openKeychain } from './secrets';
 import { rotateKey } from './key-rotation';
 import { logTail } from './log-service';
@@ -52,6 +52,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     nodeVersion: options.nodeVersion,
     homeDir: options.homeDir,
     settings: initialSettings.binaries,
+    bundledRunnerDir: options.bundledRunnerDir ?? null,
   });
   const keychain = options.keychain ?? (await openKeychain({ platform: process.platform }));
   const gate = options.gate ?? new AlwaysGrant();
@@ -64,9 +65,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   applySettings(initialSettings);
   const auditDir = join(options.userDataDir, 'audit');
   const journal = await AuditJournal.open({ dir: auditDir });
-  // Every byte a child prints goes to its rotating log file (and the log viewer), redacted.
-  const logs = new LogPipeline({
+  // Every byte a child prints goes to its rotating log file (and the log viewer), redacted; the
+  // capture runs in a worker thread (STIGMER_LOCAL_CAPTURE=inline: on this thread, for the bench).
+  const logs = createLogCapture({
     logDir: options.logDir,
+    mode: captureModeFrom(options.env),
+    onProblem: (message) => console.error(`[logs] ${message}`),
     onFileError: (service, error, lost) =>
       console.error(
         `[logs] ${service}: could not write its log file: ${error.message}; ${lost.lines} lines were not written`,
@@ -264,6 +268,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       },
       redact: (text) => logs.redactLine(text),
       secrets: () => secrets.redactionList(),
+      openPath: options.openPath,
     }),
   };
 
@@ -339,10 +344,6 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
   };
 
-  const hostAction = (what: string) => {
-    if (options.hostActions) return options.hostActions;
-    throw new UserError('failed', `${what} is not something this host can do.`);
-  };
   const hostAction = (what: string) => {
     if (options.hostActions) return options.hostActions;
     throw new UserError('failed', `${what} is not something this host can do.`);
@@ -475,13 +476,6 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     'secrets:lock': () => core.lockKeys('window'),
     ...issue13Handlers,
-    'app:quit': async () => {
-      const actions = hostAction('Quitting');
-      setImmediate(() => actions.quit()); // after the reply is on its way
-      return { quitting: true as const };
-    },
-    'app:show': () => hostAction('Showing the window').show(),
-    'cli:install': () => hostAction('Installing the command line tool').installCli(),
     'app:quit': async () => {
       const actions = hostAction('Quitting');
       setImmediate(() => actions.quit()); // after the reply is on its way

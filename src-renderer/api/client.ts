@@ -74,6 +74,13 @@ export const api = {
   /** Each entry as it is appended to the journal (already on disk). */
   onAuditAppended: (listener: (entry: EventPayload<'audit:appended'>) => void) =>
     window.stigmer.on('audit:appended', listener),
+  /** Help → Save diagnostics…: a redacted .tar.gz in the data folder; where it is, its size. */
+  saveDiagnostics: () => invoke('diagnostics:save', undefined),
+  openDiagnosticsFolder: () => invoke('diagnostics:open-folder', undefined),
+  /** Provider keys left in plain text (names, lines, fingerprints; never values). */
+  scanImport: (args: InvokeArgs<'secrets:import-scan'>) => invoke('secrets:import-scan', args),
+  importKeys: (ids: string[], removeFromFile: boolean) =>
+    invoke('secrets:import', { ids, removeFromFile }),
 };
 
 export type { StackSnapshot, SecretsSnapshot };

@@ -144,6 +144,8 @@ export const invokeChannels = {
   },
   /** Writes a redacted support bundle into <userData>/diagnostics/ and says where. */
   'diagnostics:save': { args: none, result: returns<DiagnosticsSaved>() },
+  /** Shows the diagnostics folder in the file manager where the host can; always says where it is. */
+  'diagnostics:open-folder': { args: none, result: returns<{ path: string; opened: boolean }>() },
   /** The pending key-dialog request (see 'ui:key-dialog-requested'), cleared by taking it. */
   'ui:take-key-dialog-request': { args: none, result: returns<KeyDialogRequest | null>() },
   /** Quit the app as the tray's Quit does (stack stopped first); answered before it quits. */

@@ -8,6 +8,7 @@ import { ConfirmDialog } from './confirm-dialog';
 import { lockExplanation, runningConsumers } from '../../stores/key-notices';
 import { useServices } from '../../stores/services';
 import { disabledBecause, WhyDisabled } from '../../components/why-disabled';
+import { ImportKeysButton } from '../key-import/import-dialog';
 import './secrets.css';
 
 const SOURCE_LABEL: Record<SecretSource, string> = {
@@ -46,6 +47,7 @@ export function KeysView() {
         </div>
         <div className="actions">
           <BusyLabel label={locking} />
+          <ImportKeysButton />
           <button
             type="button"
             {...disabledBecause(
