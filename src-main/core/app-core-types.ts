@@ -38,6 +38,8 @@ export interface AppCoreOptions {
   nodeEnv: Record<string, string>;
   nodeVersion?: string;
   homeDir: string;
+  /** The runner the app carries (Electron: <resources>/runner); absent: $STIGMER_LOCAL_BUNDLED_RUNNER. */
+  bundledRunnerDir?: string | null;
   /** The OS keychain; default: probe the real one (tests may pass a session-only store). */
   keychain?: KeychainStore;
   /** Gate before a keychain value is released (Touch ID on macOS); default: always grant. */

@@ -174,6 +174,11 @@ if (!app.requestSingleInstanceLock()) {
         nodeEnv: { ELECTRON_RUN_AS_NODE: '1' },
         nodeVersion: process.versions.node,
         homeDir: app.getPath('home'),
+        // The runner the app carries (scripts/stage-runner.mjs), outside the asar; unpackaged
+        // (npm start) the staged build/runner, when `npm run runner:stage` made one.
+        bundledRunnerDir: app.isPackaged
+          ? path.join(process.resourcesPath, 'runner')
+          : path.join(here, '..', '..', 'build', 'runner'),
         openPath: async (dir) => (await shell.openPath(dir)) === '',
         // Settings → Programs → Locate…: a native open dialog, attached to the window.
         pickProgram: async (service) => {

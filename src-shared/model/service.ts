@@ -76,6 +76,8 @@ export interface ServiceStatus {
   neededKeys: string[];
   /** Why the keys are held back (set only while state is 'held'): advice with the journal error. */
   heldReason?: string | null;
+  /** Which program runs it: "bundled 3.8.0" (the runner the app carries) or its path; else null. */
+  program?: string | null;
   /** The Node that runs this Node program (the row: "Node v22.23.5 (Settings)"); else null. */
   runtime?: ServiceRuntime | null;
   /** The Node it needs and no place searched has (with 'not-installed': "Needs Node 22.13+"). */

@@ -60,11 +60,12 @@ export function workspaceDir(dataDir: string): string {
 function launchArgs(
   binary: DiscoveredBinary,
   rest: string[],
-): Pick<ServiceSpec, 'command' | 'args' | 'runtime'> {
+): Pick<ServiceSpec, 'command' | 'args' | 'runtime' | 'bundled'> {
   return {
     command: binary.command,
     args: [...binary.args, ...rest],
     ...(binary.runtime ? { runtime: binary.runtime } : {}),
+    ...(binary.bundled ? { bundled: { ...binary.bundled } } : {}),
   };
 }
 

@@ -5,7 +5,8 @@ import {
   type Settings,
 } from '../../../src-shared/model/settings';
 import { readEnv } from './base-env';
-import { launchFor, type DiscoveredBinary, type NodeChoice } from './node-program';
+import { bundledRunnerDir, readBundledRunner } from './bundled-runner';
+import { launchFor, nodeLaunch, type DiscoveredBinary, type NodeChoice } from './node-program';
 import {
   executableNames,
   expandHome,
@@ -33,6 +34,11 @@ export {
 /** Inputs of binary discovery. */
 export interface DiscoveryOptions extends NodeChoice {
   settings?: BinarySettings;
+  /**
+   * The runner tree the app carries (Electron: <resources>/runner), tried for agent-runner after
+   * every place a user installs one; default $STIGMER_LOCAL_BUNDLED_RUNNER, else none.
+   */
+  bundledRunnerDir?: string | null;
 }
 
 interface EnvOverride {
@@ -135,6 +141,26 @@ export async function discoverBinary(
     }
     const launch = await done(found);
     if (launch) return launch;
+  }
+
+  // Last: the runner inside the app, so one the user installed or set above always wins.
+  const bundledDir =
+    service === 'agent-runner'
+      ? bundledRunnerDir(options.bundledRunnerDir, options.appEnv, platform)
+      : null;
+  if (bundledDir) {
+    const bundled = await readBundledRunner(bundledDir);
+    if ('problem' in bundled) {
+      searched.push(`Bundled runner: ${bundled.problem}`);
+    } else {
+      searched.push(`Bundled runner: ${bundled.script} (${bundled.version})`);
+      const launch = await nodeLaunch(bundled.script, bundled.enginesNode, choice, want);
+      return {
+        ...launch,
+        searched: [...searched, ...launch.searched],
+        bundled: { version: bundled.version, script: bundled.script },
+      };
+    }
   }
 
   return { command: null, args: [], env: {}, searched };

@@ -20,6 +20,8 @@ export interface StackLoaderOptions extends NodeRuntime {
   settings?: BinarySettings;
   homeDir: string;
   platform?: NodeJS.Platform;
+  /** The runner tree the app carries (bundled-runner.ts); default $STIGMER_LOCAL_BUNDLED_RUNNER. */
+  bundledRunnerDir?: string | null;
 }
 
 /** The stack file's whereabouts and, when it was rejected, why (advice lines). */
@@ -86,6 +88,7 @@ export class StackLoader {
       appEnv: o.appEnv,
       homeDir: o.homeDir,
       platform,
+      bundledRunnerDir: o.bundledRunnerDir ?? null,
     });
     const defaults = defaultStack({ dataDir, appEnv: o.appEnv, binaries, platform });
     const read = await readStackFile(o.userDataDir);

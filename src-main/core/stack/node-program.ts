@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ServiceRuntime } from '../../../src-shared/model/runtime';
+import type { BundledMark } from './bundled-runner';
 import {
   defaultNodeCache,
   resolveNode,
@@ -53,6 +54,8 @@ export interface DiscoveredBinary {
   searched: string[];
   /** Set for a Node script: its range and the Node chosen. */
   runtime?: NodeProgram | null;
+  /** Set when this is the runner the app carries ("bundled 3.8.0" on the row). */
+  bundled?: BundledMark | null;
 }
 
 /** The range a Node script needs: the stack file's, else its package's engines.node, else this. */

@@ -1,4 +1,5 @@
 import type { ServiceRuntime } from '../../../src-shared/model/runtime';
+import type { BundledMark } from './bundled-runner';
 import type { WaitFor } from './host-port';
 
 /** How the supervisor knows a service is ready. */
@@ -52,6 +53,8 @@ export interface ServiceSpec {
   runtime?: NodeProgram | null;
   /** An address outside the stack to wait for before each spawn (state 'waiting'); none when absent. */
   waitFor?: WaitFor | null;
+  /** Set when discovery chose the runner the app carries (bundled-runner.ts); else absent. */
+  bundled?: BundledMark | null;
 }
 
 /**

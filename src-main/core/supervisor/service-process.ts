@@ -1,5 +1,6 @@
 import type { ServiceSpec } from '../stack/types';
 import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
+import { programLabel } from '../stack/bundled-runner';
 import { resolveWaitFor } from '../stack/host-port';
 import * as advice from './advice';
 import type { ExitInfo } from './advice';
@@ -164,6 +165,7 @@ export class ServiceProcess {
       searched: [...s.searched],
       neededKeys: this.state === 'needs-key' ? [...this.neededKeys] : [],
       heldReason: this.state === 'held' ? this.heldReason : null,
+      program: programLabel(s),
       runtime: s.runtime?.node ?? null,
       runtimeNeeded: s.runtime && !s.runtime.node ? { kind: 'node', range: s.runtime.range } : null,
       waitingFor: this.state === 'waiting' ? this.waitingFor : null,

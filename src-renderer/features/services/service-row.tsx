@@ -70,6 +70,23 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
         <div className="service-name">
           <span className="name">{service.displayName}</span>
           {!service.critical && <span className="tag">optional</span>}
+          {service.program && (
+            // Which program runs: "bundled 3.8.0" (the runner inside the app) or the path one
+            // the user installed or set; a long path is cut here and whole in the tooltip.
+            <span
+              className="tag"
+              data-field="program"
+              title={service.program}
+              style={{
+                maxWidth: '32ch',
+                overflow: 'hidden',
+                textOverflow: 'ellipsis',
+                whiteSpace: 'nowrap',
+              }}
+            >
+              {service.program}
+            </span>
+          )}
           {service.runtime && (
             <span className="tag" data-field="runtime" title={service.runtime.path}>
               {runtimeLabel(service.runtime)}
