@@ -54,6 +54,9 @@ function recordingHandlers(calls: string[]): Handlers {
     'app:quit': reply('app:quit') as never,
     'app:show': reply('app:show') as never,
     'cli:install': reply('cli:install') as never,
+    'updates:status': reply('updates:status') as never,
+    'updates:check': reply('updates:check') as never,
+    'updates:install': reply('updates:install') as never,
     'services:restart': async (args) => {
       if (args.name === 'nope') throw new UserError('not-found', 'There is no service "nope".');
       if (args.name === 'boom') throw new Error('disk on fire');
