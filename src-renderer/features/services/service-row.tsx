@@ -78,6 +78,8 @@ export function ServiceRow({ service, now }: { service: ServiceStatus; now: numb
               data-field="program"
               title={service.program}
               style={{
+                display: 'inline-block',
+                verticalAlign: 'bottom',
                 maxWidth: '32ch',
                 overflow: 'hidden',
                 textOverflow: 'ellipsis',
