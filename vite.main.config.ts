@@ -18,10 +18,13 @@ const external = [
  */
 export default defineConfig(({ mode }) => {
   const preload = mode === 'preload';
+  // `--mode worker`: the log-capture worker as one self-contained ES module (.mjs: it is unpacked
+  // from the asar, away from package.json's "type"), so it shares no chunk with main.
+  const worker = mode === 'worker';
   return {
     build: {
       outDir: resolve(root, 'dist/main'),
-      emptyOutDir: !preload,
+      emptyOutDir: !preload && !worker,
       target: 'node20',
       minify: false,
       sourcemap: true,
@@ -29,16 +32,18 @@ export default defineConfig(({ mode }) => {
       lib: {
         entry: (preload
           ? { preload: resolve(root, 'src-main/shell/preload.ts') }
-          : {
-              main: resolve(root, 'src-main/shell/main.ts'),
-              'browser-host': resolve(root, 'src-main/browser-host/cli.ts'),
-            }) as Record<string, string>,
+          : worker
+            ? { 'capture-worker': resolve(root, 'src-main/core/logs/capture-worker.ts') }
+            : {
+                main: resolve(root, 'src-main/shell/main.ts'),
+                'browser-host': resolve(root, 'src-main/browser-host/cli.ts'),
+              }) as Record<string, string>,
         formats: [preload ? 'cjs' : 'es'],
       },
       rollupOptions: {
         external: preload ? ['electron'] : external,
         // Main and browser host are ES modules ("type": "module"); the preload must be CommonJS.
-        output: { entryFileNames: preload ? '[name].cjs' : '[name].js' },
+        output: { entryFileNames: preload ? '[name].cjs' : worker ? '[name].mjs' : '[name].js' },
       },
     },
     ssr: { noExternal: preload ? true : [] },

@@ -1,5 +1,5 @@
 import type { LogLine } from '../../src-shared/model/log';
-import { readTail, type LogPipeline } from './logs';
+import { readTail } from './logs';
 
 /**
  * Most text one tail carries (lines are up to 16 KiB, so 10,000 of them could be 160 MiB):
@@ -18,12 +18,19 @@ export function capTailBytes(lines: LogLine[], maxBytes = LOG_TAIL_MAX_BYTES): L
   return lines;
 }
 
+/** Where the lines of this run come from: the capture engine's ring (in a worker, or here). */
+export interface TailSource {
+  tail(service: string, n?: number): Promise<LogLine[]> | LogLine[];
+  /** The ring holds lines from here on (later than the run's start after a worker restart). */
+  readonly ringSince?: number;
+}
+
 /**
- * Answers `logs:tail`: lines from earlier runs come from the rotating files (stamped before this
- * run started), lines of this run from the in-memory ring, so nothing is shown twice.
+ * Answers `logs:tail`: lines from before the ring's start come from the rotating files, lines
+ * since then from the in-memory ring (asked of the capture worker), so nothing is shown twice.
  */
 export async function logTail(
-  pipeline: LogPipeline,
+  pipeline: TailSource,
   logDir: string,
   runStartedAt: number,
   services: string[],
@@ -31,10 +38,11 @@ export async function logTail(
 ): Promise<LogLine[]> {
   const per = await Promise.all(
     services.map(async (service) => {
-      const live = pipeline.tail(service, limit);
+      const live = await pipeline.tail(service, limit);
       if (live.length >= limit) return live;
+      const since = Math.max(runStartedAt, pipeline.ringSince ?? 0);
       const earlier = (await readTail(logDir, service, limit).catch(() => [])).filter(
-        (line) => line.time < runStartedAt,
+        (line) => line.time < since,
       );
       return [...earlier.slice(-(limit - live.length)), ...live];
     }),

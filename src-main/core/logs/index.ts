@@ -1,5 +1,10 @@
 /** Public API of log capture: splitting, levels, redaction, ring buffer, rotating files. */
-export { LogPipeline } from './log-pipeline';
+export { LogPipeline, lineCost } from './log-pipeline';
+export { LogCapture, createLogCapture } from './capture-client';
+export type { LogCaptureOptions } from './capture-client';
+export { captureModeFrom } from './capture-protocol';
+export type { CaptureMode } from './capture-protocol';
+export { BoundedRing } from './bounded-ring';
 export type {
   BatchListener,
   BatchTimer,

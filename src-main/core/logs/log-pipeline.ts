@@ -4,7 +4,8 @@ import { hasAnsiBytes } from './ansi';
 import { parseLevel, parsePlainLevel } from './level-parser';
 import { cutMarker, DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEnd } from './line-splitter';
 import { Redactor, type NamedSecret } from './redactor';
-import { DEFAULT_RING_CAPACITY, RingBuffer } from './ring-buffer';
+import { BoundedRing } from './bounded-ring';
+import { DEFAULT_RING_CAPACITY } from './ring-buffer';
 import { RotatingFileSink } from './rotating-file';
 import type { LogGap } from './write-gap';
 
@@ -26,6 +27,8 @@ export interface LogPipelineOptions {
   maxLineBytes?: number;
   /** Lines kept in memory per service. Default 10,000. */
   ringCapacity?: number;
+  /** Bytes of lines kept in memory per service (by lineCost). Default 8 MiB. */
+  ringMaxBytes?: number;
   /** Rotation size per file. Default 10 MiB. */
   maxFileBytes?: number;
   /** Files kept per service. Default 5. */
@@ -34,6 +37,10 @@ export interface LogPipelineOptions {
   batchIntervalMs?: number;
   /** Most lines in one live batch; older excess is skipped. Default 2,000. */
   maxBatchLines?: number;
+  /** Most bytes (by lineCost) in one live batch; older excess is skipped. Default 1 MiB. */
+  maxBatchBytes?: number;
+  /** The first line gets seq `seqStart + 1` (a restarted capture worker continues the count). */
+  seqStart?: number;
   /** At most one redaction report per service and name in this window. Default 60 s. */
   redactionWindowMs?: number;
   /** Clock for receipt stamps and the redaction window. */
@@ -71,12 +78,25 @@ interface StreamState {
 }
 
 interface ServiceLogs {
-  ring: RingBuffer<LogLine>;
+  ring: BoundedRing<LogLine>;
   sink: RotatingFileSink;
   streams: Record<OutputStream, StreamState>;
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Default byte cap of one service's ring: the most one `logs:tail` reply carries anyway. */
+export const DEFAULT_RING_MAX_BYTES = 8 * 1024 * 1024;
+/** Default byte cap of one live batch (~60 a second reach the window). */
+export const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * What a line weighs in memory, estimated in O(1): its text (one byte per character for the
+ * usual Latin-1 text V8 stores compactly) plus ~100 bytes for the object and its fields.
+ */
+export function lineCost(line: LogLine): number {
+  return line.text.length + 100;
+}
 
 const defaultTimer: BatchTimer = {
   set: (fn, ms) => setTimeout(fn, ms),
@@ -98,7 +118,7 @@ export class LogPipeline {
   private readonly marker: string;
   private readonly batchListeners = new Set<BatchListener>();
   private readonly redactionListeners = new Set<RedactionListener>();
-  private readonly live: RingBuffer<LogLine>;
+  private readonly live: BoundedRing<LogLine>;
   private skipped = 0;
   private timerHandle: unknown = null;
   /** A listener is still consuming the previous batch (it returned a pending promise). */
@@ -114,15 +134,23 @@ export class LogPipeline {
     this.now = options.now ?? Date.now;
     this.timer = options.timer ?? defaultTimer;
     this.marker = cutMarker(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-    this.live = new RingBuffer<LogLine>(options.maxBatchLines ?? 2_000);
+    this.live = new BoundedRing<LogLine>(
+      options.maxBatchLines ?? 2_000,
+      options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+      lineCost,
+    );
+    this.seq = options.seqStart ?? 0;
     this.hits = new HitReporter({ windowMs: options.redactionWindowMs, now: this.now });
   }
 
-  /** Feed a raw chunk of a child's output. Never throws for a bad chunk; never waits. */
-  write(service: string, stream: OutputStream, chunk: Buffer): void {
+  /**
+   * Feed a raw chunk of a child's output. Never throws for a bad chunk; never waits. `at` is
+   * when it was read from the pipe (a worker gets it a little later; lines keep the read time).
+   */
+  write(service: string, stream: OutputStream, chunk: Buffer, at?: number): void {
     if (this.closed) return;
     const svc = this.service(service);
-    this.stamp = this.now();
+    this.stamp = at ?? this.now();
     svc.streams[stream].splitter.push(chunk);
   }
 
@@ -196,7 +224,7 @@ export class LogPipeline {
   /** Queue a line for the next live batch (if anyone watches), counting what the queue drops. */
   private toLive(line: LogLine): void {
     if (this.batchListeners.size === 0) return; // nobody watching; the ring has the history
-    if (this.live.push(line)) this.skipped++;
+    this.skipped += this.live.push(line);
     this.schedule();
   }
 
@@ -285,7 +313,11 @@ export class LogPipeline {
       return state;
     };
     svc = {
-      ring: new RingBuffer<LogLine>(o.ringCapacity ?? DEFAULT_RING_CAPACITY),
+      ring: new BoundedRing<LogLine>(
+        o.ringCapacity ?? DEFAULT_RING_CAPACITY,
+        o.ringMaxBytes ?? DEFAULT_RING_MAX_BYTES,
+        lineCost,
+      ),
       sink,
       streams: { stdout: stream('stdout'), stderr: stream('stderr') },
     };

@@ -30,6 +30,21 @@ export class RingBuffer<T> {
     return true;
   }
 
+  /** Remove and return the oldest item (undefined when empty). */
+  shift(): T | undefined {
+    if (this.count === 0) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    return item;
+  }
+
+  /** The oldest item without removing it. */
+  peekOldest(): T | undefined {
+    return this.count === 0 ? undefined : this.items[this.head];
+  }
+
   /** All items, oldest first. */
   toArray(): T[] {
     return this.tail(this.count);

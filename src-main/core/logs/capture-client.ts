@@ -1,0 +1,483 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LogLevel, LogLine, OutputStream } from '../../../src-shared/model/log';
+import { CaptureHost } from './capture-host';
+import type { CaptureMode, CaptureSettings, FromCapture, ToCapture } from './capture-protocol';
+import type { BatchListener, RedactionListener } from './log-pipeline';
+import { readTail } from './read-tail';
+import { Redactor, type NamedSecret } from './redactor';
+import { DEFAULT_RING_CAPACITY } from './ring-buffer';
+import type { LogGap } from './write-gap';
+
+/** Options of a LogCapture: the engine's settings plus where and how it runs. */
+export interface LogCaptureOptions extends CaptureSettings {
+  /** `worker` (default) or `inline` (the same engine on the main thread). */
+  mode?: CaptureMode;
+  /** The built worker (capture-worker.mjs); default: next to this module; null: none. */
+  workerUrl?: URL | null;
+  onFileError?: (service: string, error: Error, lost: { lines: number; bytes: number }) => void;
+  onFileRecovered?: (service: string, gap: LogGap) => void;
+  /** Told when the worker fails, restarts or cannot start (no secret in the text). */
+  onProblem?: (message: string) => void;
+  /** Fresh workers started after one stopped before capture falls back to inline. Default 2. */
+  maxRestarts?: number;
+  /** A tail or flush the worker has not answered by then is answered from the files. Default 5 s. */
+  requestTimeoutMs?: number;
+  /** Bytes handed to the worker and not yet consumed past which children are paused. Default 8 MiB. */
+  highWaterBytes?: number;
+  /** ...and below which they resume. Default 2 MiB. */
+  lowWaterBytes?: number;
+  /** The worker's V8 old-space limit; past it the worker dies and is restarted. Default 96 MB. */
+  workerHeapMb?: number;
+}
+
+interface Pending {
+  resolve: (lines: LogLine[] | undefined) => void;
+  fallback: () => Promise<LogLine[] | undefined>;
+  timer: NodeJS.Timeout | null;
+}
+
+const WORKER_FILE = 'capture-worker.mjs';
+/** A service printed within this long before the worker died may have lost lines. */
+const RECENT_MS = 2_000;
+
+/**
+ * Where the built worker is. From inside Electron's app.asar it is the unpacked copy: a worker's
+ * ES module loader and the worker's own imports are not reliably served from the archive, so
+ * electron-builder unpacks the worker (it is one self-contained file).
+ */
+export function workerPath(url: URL): string {
+  return fileURLToPath(url).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+}
+
+/** The default worker, beside the built main bundle; null when running from TypeScript sources. */
+function defaultWorkerUrl(): URL | null {
+  if (import.meta.url.endsWith('.ts')) return null; // sources (vitest): there is no bundle here
+  return new URL(`./${WORKER_FILE}`, import.meta.url);
+}
+
+/** True when the Buffer is the whole of its ArrayBuffer, so handing that over loses nothing else. */
+function ownsBuffer(chunk: Buffer): boolean {
+  return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+}
+
+/** UTF-8 bytes in a buffer of their own (never Buffer's shared pool, where they would linger). */
+function ownBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.byteLength(text, 'utf8'));
+  Buffer.from(bytes.buffer).write(text, 'utf8');
+  return bytes;
+}
+
+/**
+ * Log capture for the whole app, with the interface app-core used on LogPipeline. In worker mode
+ * the engine (CaptureHost: split, level, redact, rotating file, ring) runs in a worker thread and
+ * this thread only forwards each raw pipe chunk (Node cannot hand a child's pipe to a worker
+ * portably: the handle belongs to this thread's event loop, so the bytes are read here and
+ * handed over at once, by transfer when the chunk owns its memory). Batches, redaction reports
+ * and tail answers come back as messages. A worker that dies is replaced (its services' logs say
+ * what may be lost); one that cannot start, or keeps dying, leaves the engine running here.
+ */
+export class LogCapture {
+  private worker: Worker | null = null;
+  private inline: CaptureHost | null = null;
+  /** The worker said hello: chunks may be transferred; until then they are copied and kept. */
+  private started = false;
+  private replay: ToCapture[] = [];
+  private readonly redactor = new Redactor();
+  private secrets: readonly NamedSecret[] = [];
+  private readonly batchListeners = new Set<BatchListener>();
+  private readonly redactionListeners = new Set<RedactionListener>();
+  /** Bytes handed to the worker and not yet acknowledged, per service and in all. */
+  private readonly posted = new Map<string, number>();
+  private inFlight = 0;
+  private readonly lastWrite = new Map<string, number>();
+  private readonly known = new Set<string>();
+  private notice: string | null = null;
+  private readonly noticed = new Set<string>();
+  private restarts = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private maxSeq: number;
+  private since = Date.now();
+  private lastFault: string | null = null;
+  private pressure: { promise: Promise<void>; release: () => void } | null = null;
+  private closed = false;
+
+  constructor(private readonly options: LogCaptureOptions) {
+    this.maxSeq = options.seqStart ?? 0;
+    const url = options.workerUrl === undefined ? defaultWorkerUrl() : options.workerUrl;
+    if (options.mode === 'inline' || url === null) this.goInline(null);
+    else if (!existsSync(workerPath(url))) {
+      this.goInline(`its worker file ${workerPath(url)} is missing (reinstall the app)`);
+    } else if (!this.startWorker(url)) {
+      this.goInline('a worker thread could not be started');
+    }
+  }
+
+  /** Where capture runs now. */
+  get mode(): CaptureMode {
+    return this.inline ? 'inline' : 'worker';
+  }
+
+  /** The capture worker while one runs (tests end it to check recovery). */
+  get currentWorker(): Worker | null {
+    return this.worker;
+  }
+
+  /** Lines of this capture engine's ring start here; older ones are in the files only. */
+  get ringSince(): number {
+    return this.since;
+  }
+
+  /** Feed a raw chunk of a child's output; never waits, never throws. The chunk may be handed over. */
+  write(service: string, stream: OutputStream, chunk: Buffer): void {
+    if (this.closed) return;
+    this.seen(service);
+    const at = Date.now();
+    if (this.inline) {
+      this.inline.handle({ type: 'write', service, stream, at, data: chunk });
+      return;
+    }
+    const transfer = this.started && ownsBuffer(chunk);
+    const data = transfer ? chunk : new Uint8Array(chunk);
+    const message: ToCapture = { type: 'write', service, stream, at, data };
+    const bytes = chunk.byteLength;
+    try {
+      this.worker!.postMessage(message, transfer ? [chunk.buffer as ArrayBuffer] : []);
+    } catch {
+      // Node marks some buffers untransferable (pooled ones): send a copy instead.
+      this.worker!.postMessage({ ...message, data: new Uint8Array(chunk) });
+    }
+    if (!this.started) this.replay.push(message);
+    this.posted.set(service, (this.posted.get(service) ?? 0) + bytes);
+    this.lastWrite.set(service, at);
+    this.inFlight += bytes;
+  }
+
+  /** The child's pipes closed: emit both streams' unfinished last lines. */
+  end(service: string): void {
+    this.send({ type: 'end', service });
+  }
+
+  /** Adds a line of Stigmer Local's own (stream `system`) to a service's log. */
+  mark(service: string, text: string, level: LogLevel = 'info'): void {
+    if (this.closed) return;
+    this.seen(service);
+    this.send({ type: 'mark', service, text, level });
+  }
+
+  /** Redacts one line with the current secrets, here (for status lines kept by the supervisor). */
+  redactLine(text: string): string {
+    return this.redactor.redact(text).text;
+  }
+
+  /** The values to redact; they reach the engine as bytes, which it wipes once read. */
+  setSecrets(list: readonly NamedSecret[]): void {
+    this.secrets = list.map((s) => ({ name: s.name, value: s.value }));
+    this.redactor.setSecrets(this.secrets);
+    this.sendSecrets();
+  }
+
+  /** Subscribe to live batches; returns the unsubscribe. */
+  onBatch(listener: BatchListener): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
+  /** Subscribe to rate-limited redaction reports; returns the unsubscribe. */
+  onRedaction(listener: RedactionListener): () => void {
+    this.redactionListeners.add(listener);
+    return () => this.redactionListeners.delete(listener);
+  }
+
+  /**
+   * The newest `n` lines of a service held by the engine's ring (lines since `ringSince`),
+   * oldest first. Answered from the files when the worker does not answer in time.
+   */
+  tail(service: string, n?: number): Promise<LogLine[]> {
+    const since = this.since;
+    const fromFiles = async (): Promise<LogLine[]> =>
+      (
+        await readTail(
+          this.options.logDir,
+          service,
+          n ?? DEFAULT_RING_CAPACITY,
+          this.options,
+        ).catch(() => [])
+      ).filter((line) => line.time >= since);
+    return this.ask((id) => ({ type: 'tail', id, service, n }), fromFiles).then(
+      (lines) => lines ?? [],
+    );
+  }
+
+  /**
+   * When the worker is behind by more than the high-water mark: a promise that resolves once it
+   * caught up, so the caller pauses the child's pipes (as the main thread's own slowness did
+   * before: lossless, the child waits); else null.
+   */
+  backpressure(): Promise<void> | null {
+    if (this.inline || this.inFlight < (this.options.highWaterBytes ?? 8 * 1024 * 1024)) {
+      return null;
+    }
+    if (this.pressure === null) {
+      let release!: () => void;
+      const promise = new Promise<void>((resolve) => (release = resolve));
+      this.pressure = { promise, release };
+    }
+    return this.pressure.promise;
+  }
+
+  /** Resolves once every line captured so far is on disk (or the worker did not answer). */
+  async flush(): Promise<void> {
+    await this.ask(
+      (id) => ({ type: 'flush', id }),
+      async () => undefined,
+    );
+  }
+
+  /** Deliver the last batch and reports, close the files, end the worker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.ask(
+      (id) => ({ type: 'close', id }),
+      async () => undefined,
+    );
+    this.closed = true;
+    this.releasePressure();
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
+  private send(message: ToCapture): void {
+    if (this.closed) return;
+    if (this.inline) {
+      void this.inline.handle(message);
+      return;
+    }
+    this.worker!.postMessage(message);
+    if (!this.started && message.type !== 'secrets') this.replay.push(message);
+  }
+
+  private sendSecrets(): void {
+    const list = this.secrets.map((s) => ({ name: s.name, value: ownBytes(s.value) }));
+    if (this.inline) void this.inline.handle({ type: 'secrets', list });
+    // Transferred: this thread's copy of the bytes is gone once posted.
+    else
+      this.worker?.postMessage(
+        { type: 'secrets', list },
+        list.map((s) => s.value.buffer as ArrayBuffer),
+      );
+  }
+
+  private ask(
+    build: (id: number) => ToCapture,
+    fallback: () => Promise<LogLine[] | undefined>,
+  ): Promise<LogLine[] | undefined> {
+    if (this.closed) return fallback();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      // Inline answers come from this thread and cannot hang; only a worker gets a deadline.
+      const timer = this.inline
+        ? null
+        : setTimeout(() => this.answer(id, null), this.options.requestTimeoutMs ?? 5_000);
+      this.pending.set(id, { resolve, fallback, timer });
+      this.send(build(id));
+    });
+  }
+
+  /** Settle a request with the engine's lines, or (lines null) from its fallback. */
+  private answer(id: number, lines: LogLine[] | undefined | null): void {
+    const p = this.pending.get(id);
+    if (p === undefined) return;
+    this.pending.delete(id);
+    if (p.timer) clearTimeout(p.timer);
+    if (lines !== null) p.resolve(lines);
+    else void p.fallback().then(p.resolve, () => p.resolve(undefined));
+  }
+
+  private receive(message: FromCapture): void {
+    switch (message.type) {
+      case 'hello':
+        this.started = true;
+        this.replay = [];
+        return;
+      case 'batch': {
+        const last = message.lines.at(-1);
+        if (last && last.seq > this.maxSeq) this.maxSeq = last.seq;
+        for (const listener of this.batchListeners) {
+          try {
+            void listener(message.lines, message.skipped);
+          } catch {
+            // A broken consumer must not stop capture; the file and ring still have the lines.
+          }
+        }
+        return;
+      }
+      case 'redaction':
+        for (const listener of this.redactionListeners) {
+          try {
+            listener(message.report);
+          } catch {
+            // An audit failure is the audit module's to report; capture goes on.
+          }
+        }
+        return;
+      case 'file-error':
+        this.options.onFileError?.(message.service, new Error(message.message), message.lost);
+        return;
+      case 'file-recovered':
+        this.options.onFileRecovered?.(message.service, message.gap);
+        return;
+      case 'ack':
+        for (const [service, bytes] of Object.entries(message.bytes)) {
+          this.posted.set(service, Math.max(0, (this.posted.get(service) ?? 0) - bytes));
+          this.inFlight = Math.max(0, this.inFlight - bytes);
+        }
+        if (this.inFlight <= (this.options.lowWaterBytes ?? 2 * 1024 * 1024)) {
+          this.releasePressure();
+        }
+        return;
+      case 'reply': {
+        const last = message.lines?.at(-1);
+        if (last && last.seq > this.maxSeq) this.maxSeq = last.seq;
+        this.answer(message.id, message.lines);
+        return;
+      }
+      case 'fault':
+        this.lastFault = this.redactLine(message.text);
+        return;
+    }
+  }
+
+  private startWorker(url: URL): boolean {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerPath(url), {
+        name: 'stigmer-log-capture',
+        resourceLimits: { maxOldGenerationSizeMb: this.options.workerHeapMb ?? 96 },
+      });
+    } catch {
+      return false;
+    }
+    // Capture alone must not keep the process alive; the children's pipes and hosts do.
+    worker.unref();
+    worker.on('message', (m: FromCapture) => {
+      if (worker === this.worker) this.receive(m);
+    });
+    worker.on('error', (error) => {
+      if (worker !== this.worker) return;
+      const code = (error as NodeJS.ErrnoException).code;
+      this.lastFault ??= `${error.name}${code ? ` (${code})` : ''}: ${this.redactLine(error.message)}`;
+    });
+    worker.on('exit', (code) => this.workerGone(worker, url, code));
+    this.worker = worker;
+    this.started = false;
+    const {
+      mode: _m,
+      workerUrl: _w,
+      onFileError: _e,
+      onFileRecovered: _r,
+      onProblem: _p,
+      ...rest
+    } = this.options;
+    const settings: CaptureSettings = { ...stripFunctions(rest), seqStart: this.maxSeq };
+    worker.postMessage({ type: 'init', settings } satisfies ToCapture);
+    this.sendSecrets();
+    return true;
+  }
+
+  /** The worker ended without being asked: replace it (or capture here) and say what was lost. */
+  private workerGone(worker: Worker, url: URL, code: number): void {
+    if (worker !== this.worker) return;
+    this.worker = null;
+    const why = this.lastFault ?? `exit code ${code}`;
+    this.lastFault = null;
+    const now = Date.now();
+    const affected = [...this.known].filter(
+      (s) => (this.posted.get(s) ?? 0) > 0 || now - (this.lastWrite.get(s) ?? 0) < RECENT_MS,
+    );
+    const lost = new Map(this.posted);
+    this.posted.clear();
+    this.inFlight = 0;
+    this.releasePressure();
+    if (this.closed) return;
+    if (!this.started) {
+      // It never ran: nothing was captured there; what it was sent is replayed here.
+      const replay = this.replay;
+      this.replay = [];
+      this.goInline(`its worker could not start (${why})`);
+      for (const m of replay) void this.inline!.handle(m);
+    } else {
+      this.since = now;
+      const again = this.restarts < (this.options.maxRestarts ?? 2) && this.startWorker(url);
+      if (again) this.restarts++;
+      else this.goInline(`its worker stopped ${this.restarts + 1} times (last: ${why})`);
+      this.options.onProblem?.(
+        `log capture worker stopped (${why}); ${again ? 'restarted' : 'capturing on the main thread'}`,
+      );
+      for (const service of affected) {
+        const bytes = lost.get(service) ?? 0;
+        this.mark(
+          service,
+          `── log capture restarted: its worker stopped (${why}). Lines this service printed just before (up to ${bytes.toLocaleString('en-US')} bytes not yet written, plus any partial line) are missing from this log and the viewer. ──`,
+          'warn',
+        );
+      }
+    }
+    // Requests the dead worker will never answer: from the files.
+    for (const id of [...this.pending.keys()]) this.answer(id, null);
+  }
+
+  private goInline(reason: string | null): void {
+    this.inline = new CaptureHost((m) => this.receive(m), { acks: false });
+    const {
+      mode: _m,
+      workerUrl: _w,
+      onFileError: _e,
+      onFileRecovered: _r,
+      onProblem: _p,
+      ...rest
+    } = this.options;
+    void this.inline.handle({
+      type: 'init',
+      settings: { ...stripFunctions(rest), seqStart: this.maxSeq },
+    });
+    this.sendSecrets();
+    if (reason === null) return;
+    this.notice = `── log capture runs on the main thread: ${reason}. Logs are complete, but the app may answer more slowly while a service prints a lot; restart the app to try the worker again. ──`;
+    this.options.onProblem?.(`log capture runs on the main thread: ${reason}`);
+    for (const service of this.known) this.tellNotice(service);
+  }
+
+  private seen(service: string): void {
+    if (this.known.has(service)) return;
+    this.known.add(service);
+    if (this.notice !== null) this.tellNotice(service);
+  }
+
+  private tellNotice(service: string): void {
+    if (this.noticed.has(service) || this.notice === null) return;
+    this.noticed.add(service);
+    this.mark(service, this.notice, 'warn');
+  }
+
+  private releasePressure(): void {
+    const p = this.pressure;
+    this.pressure = null;
+    p?.release();
+  }
+}
+
+/** Only plain data crosses to a worker. */
+function stripFunctions<T extends object>(o: T): CaptureSettings {
+  return Object.fromEntries(
+    Object.entries(o).filter(([, v]) => typeof v !== 'function'),
+  ) as unknown as CaptureSettings;
+}
+
+/** Builds the app's log capture: a worker unless `mode` (STIGMER_LOCAL_CAPTURE) says inline. */
+export function createLogCapture(options: LogCaptureOptions): LogCapture {
+  return new LogCapture(options);
+}
