@@ -6,6 +6,7 @@ import { InstanceLockedError, acquireInstanceLock } from '../core/instance-lock'
 import { startBrowserHost } from './server';
 import { browserCliAdvice } from '../socket-host/cli-install';
 import { startSocketHost, type SocketHost } from '../socket-host/server';
+import { defaultUserDataDir } from '../socket-host/user-data-dir';
 
 /** Where the browser host writes what it has to say. */
 export interface BrowserHostIo {
@@ -37,14 +38,8 @@ const USAGE =
   'Usage: node dist/main/browser-host.js [--port N] [--user-data-dir DIR] [--log-dir DIR] [--start-stack]\n' +
   'Runs the Stigmer Local core and serves its window on http://127.0.0.1 (open the printed URL).\n';
 
-/** The platform's usual app-data folder for Stigmer Local. */
-export function defaultUserDataDir(): string {
-  const home = homedir();
-  if (process.platform === 'darwin') return join(home, 'Library/Application Support/Stigmer Local');
-  if (process.platform === 'win32')
-    return join(process.env.APPDATA ?? join(home, 'AppData/Roaming'), 'Stigmer Local');
-  return join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Stigmer Local');
-}
+/** The platform's usual app-data folder for Stigmer Local (shared with the CLI). */
+export { defaultUserDataDir };
 
 /**
  * The browser host from its command line to a running stack: takes the data dir's instance
