@@ -318,6 +318,14 @@ check(
   'See the comment in resources/entitlements.mac.plist.',
 );
 
+check(
+  typeof config.afterPack === 'string' &&
+    existsSync(path.join(root, config.afterPack)) &&
+    (config.mac?.signIgnore ?? []).some((p) => p.includes('Contents/Resources/runner')),
+  'macOS: afterPack signs the bundled runner, and electron-builder leaves its files to it',
+  'Set afterPack: ./scripts/mac-sign-runner.mjs and mac.signIgnore: Contents/Resources/runner/ (docs/bundled-runner.md).',
+);
+
 const asarBytes = statSync(asarFile).size;
 const seconds = (Date.now() - started) / 1000;
 console.log(
