@@ -49,5 +49,11 @@ export default defineConfig(({ mode }) => {
       },
     },
     ssr: { noExternal: preload ? true : [] },
+    // Updates (issue 14, src-main/shell/updater.ts): on only in a release build, which sets
+    // STIGMER_LOCAL_UPDATES=1; STIGMER_LOCAL_UPDATE_URL bakes in a generic feed instead of GitHub.
+    define: {
+      __STIGMER_LOCAL_UPDATES__: JSON.stringify(process.env.STIGMER_LOCAL_UPDATES === '1'),
+      __STIGMER_LOCAL_UPDATE_URL__: JSON.stringify(process.env.STIGMER_LOCAL_UPDATE_URL ?? ''),
+    },
   };
 });

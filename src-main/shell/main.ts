@@ -40,6 +40,7 @@ import { loginItemNote, loginItemRefusal, loginItemSettings, startedAtLogin } fr
 import { fixMacPath } from './shell-path';
 import type { StackSnapshot } from '../../src-shared/model/service';
 import { createDashboard } from './windows';
+import { createShellUpdater, type ShellUpdater } from './updater';
 
 // Electron entry (bundled to dist/main/main.js). The composition root of the shell: every
 // runtime electron import lives here, in windows.ts and in tray.ts; the rest is pure.
@@ -78,9 +79,13 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let core: AppCore | null = null;
   let instanceLock: InstanceLock | null = null;
+  let updater: ShellUpdater | null = null;
   const quitFlow = createQuitFlow({
     shutdown: () => (core?.shutdown() ?? Promise.resolve()).finally(() => instanceLock?.release()),
-    exit: (code) => app.exit(code),
+    // A pending update installs here, after the stack has stopped (updater.ts).
+    exit: (code) => {
+      if (updater?.beforeExit(code) ?? true) app.exit(code);
+    },
     log,
   });
   const dashboard = createDashboard({
@@ -94,7 +99,11 @@ if (!app.requestSingleInstanceLock()) {
     },
   });
 
-  app.on('before-quit', (event) => quitFlow.onBeforeQuit(event));
+  app.on('before-quit', (event) => {
+    // macOS "Restart now": Squirrel.Mac quits and relaunches once the stack has stopped.
+    if (updater?.handingOver) return;
+    quitFlow.onBeforeQuit(event);
+  });
   // A tray app: closing the last window must not quit (listening at all disables the default).
   app.on('window-all-closed', () => undefined);
   // A window opened before the IPC handlers exist would fail its first calls: a second launch
@@ -162,6 +171,8 @@ if (!app.requestSingleInstanceLock()) {
       const heldLock = instanceLock;
       process.on('exit', () => heldLock.releaseSync()); // a crash too; kill -9 leaves it stale
 
+      const shellUpdater = createShellUpdater({ app, log });
+      updater = shellUpdater;
       core = await createAppCore({
         userDataDir: app.getPath('userData'),
         logDir: app.getPath('logs'),
@@ -214,6 +225,7 @@ if (!app.requestSingleInstanceLock()) {
           process.platform === 'darwin' ? loginItemNote(app.getLoginItemSettings().status) : null,
         // Touch ID before a remembered key leaves the keychain (macOS); elsewhere always grants.
         gate: createTouchIdGate(systemPreferences, process.platform),
+        updates: shellUpdater.controller,
         // The `stigmer-local` CLI's app:quit / app:show / cli:install.
         hostActions: {
           quit: () => app.quit(), // -> before-quit -> quitFlow stops the stack first
@@ -320,6 +332,9 @@ if (!app.requestSingleInstanceLock()) {
       if (!atLogin) ready.whenReady(() => dashboard.show());
       ready.open();
       startupSettled();
+      // This version reached ready: an update that brought it worked. Then check at start and daily.
+      shellUpdater.controller.markReady();
+      shellUpdater.controller.start();
     })
     .catch(async (error: unknown) => {
       log(`Startup failed: ${errorMessage(error)}`);
