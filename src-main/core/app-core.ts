@@ -110,7 +110,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     // A key's release is on disk in the journal before the child that gets it is spawned.
     prepareEnv: keyInjector(secrets, recorder),
     redact: (line) => logs.redactLine(line),
+    outputBackpressure: () => logs.backpressure(),
   });
+  // The capture must be the last reader of a chunk: it may transfer it to its worker.
   supervisor.onOutput((name, stream, chunk) => logs.write(name, stream, chunk));
   // Every signal the app sends: a system line in that service's log (via onRecord) and the journal.
   supervisor.onSignal((name, e) => {
@@ -247,6 +249,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       return { remembered: change.info.remembered, notice: change.notice };
     },
     journal: async (input) => void (await recorder.record(input)),
+    pickFile: options.pickEnvFile,
   });
   const issue13Handlers = {
     ...keyImportHandlers(importer, () => keysSnapshot()),

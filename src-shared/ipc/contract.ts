@@ -131,7 +131,12 @@ export const invokeChannels = {
   /** Finds provider keys in ~/.stigmer/config.yaml and a .env the user names (never their values). */
   'secrets:import-scan': {
     args: z
-      .object({ envFile: z.string().min(1).max(4096).optional(), auto: z.boolean().optional() })
+      .object({
+        envFile: z.string().min(1).max(4096).optional(),
+        /** Desktop app: choose the .env with the native file dialog instead. */
+        pick: z.boolean().optional(),
+        auto: z.boolean().optional(),
+      })
       .strict(),
     result: returns<ImportScan>(),
   },

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { filesContaining } from '../../../e2e/support/canary';
 import type { AppCore } from '../app-core-types';
 import { SessionOnlyStore } from '../secrets';
+import { KeyImporter } from './key-importer';
 import { MemoryKeychain, coreInTemp, plantLogLine, stigmerConfig, unpack } from './test-helpers';
 
 const canary = (tag: string) => `sk-ant-canary-${tag}-${randomBytes(20).toString('hex')}`;
@@ -181,6 +182,37 @@ describe('importing plain-text keys', () => {
     ]);
     await expect(h['secrets:import-scan']({ envFile: 'relative/.env' })).rejects.toThrow(
       /not a full path/,
+    );
+  });
+});
+
+describe('choosing the .env with the host file dialog', () => {
+  it('scans the file the picker chose, scans none when cancelled, and explains where there is no picker', async () => {
+    const { dir, home, userData } = await setup();
+    const envPath = join(dir, 'picked.env');
+    await writeFile(envPath, `OPENAI_API_KEY=${openaiCanary()}\n`);
+    let answer: string | null = envPath;
+    const deps = {
+      homeDir: home,
+      userDataDir: userData,
+      fingerprint: () => 'fp:000000000000',
+      store: async () => ({ remembered: true, notice: null }),
+      journal: async () => undefined,
+    };
+    const importer = new KeyImporter({ ...deps, pickFile: async () => answer });
+    const picked = await importer.scan({ pick: true });
+    expect(picked.sources.map((s) => [s.kind, s.file, s.status])).toContainEqual([
+      'dotenv',
+      envPath,
+      'found',
+    ]);
+    expect(picked.candidates.map((c) => c.name)).toEqual(['OPENAI_API_KEY']);
+    answer = null;
+    expect((await importer.scan({ pick: true })).sources.map((s) => s.kind)).toEqual([
+      'stigmer-config',
+    ]);
+    await expect(new KeyImporter(deps).scan({ pick: true })).rejects.toThrow(
+      /needs the desktop app; type the full path/,
     );
   });
 });

@@ -29,6 +29,8 @@ export interface KeyImporterDeps {
   store: (name: string, value: Buffer) => Promise<{ remembered: boolean; notice: string | null }>;
   /** Appends to the audit journal. */
   journal: (input: AuditInput) => Promise<void>;
+  /** The host's native file dialog for a .env (desktop app); absent where there is none. */
+  pickFile?: () => Promise<string | null>;
 }
 
 interface ScannedFile {
@@ -53,7 +55,17 @@ export class KeyImporter {
   constructor(private readonly deps: KeyImporterDeps) {}
 
   /** Scans ~/.stigmer/config.yaml and, when given, a .env file. */
-  async scan(options: { envFile?: string; auto?: boolean }): Promise<ImportScan> {
+  async scan(options: { envFile?: string; pick?: boolean; auto?: boolean }): Promise<ImportScan> {
+    if (options.pick) {
+      if (!this.deps.pickFile) {
+        throw new UserError(
+          'bad-arguments',
+          'Choosing a file needs the desktop app; type the full path of the .env file instead.',
+        );
+      }
+      const picked = await this.deps.pickFile();
+      options = picked ? { envFile: picked } : {};
+    }
     const firstRun = options.auto === true && (await this.takeFirstRun());
     const targets: { file: string; kind: ImportSource['kind'] }[] = [
       { file: join(this.deps.homeDir, ...STIGMER_CONFIG_PATH), kind: 'stigmer-config' },

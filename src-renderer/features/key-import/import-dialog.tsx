@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { api } from '../../api/client';
 import { Modal } from '../../components/modal';
 import { BusyLabel } from '../../components/busy-label';
 import { keyMeta } from '../secrets/catalog';
@@ -9,14 +10,26 @@ import './key-import.css';
 /** The import dialog: found keys (never values), a .env path, consent to edit the files. */
 function ImportDialog() {
   const id = useId();
-  const { scan, busy, error, outcomes, close, rescan, importKeys } = useKeyImport();
+  const { scan, busy, error, outcomes, close, rescan, pick, importKeys } = useKeyImport();
   const [envFile, setEnvFile] = useState('');
+  const [canPick, setCanPick] = useState(false);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   // Off by default: removing lines changes a file other tools read (the Stigmer CLI, the
   // project's dev server); keeping a copy costs nothing until the user decides.
   const [remove, setRemove] = useState(false);
   const first = useRef<HTMLInputElement>(null);
 
+  useEffect(() => {
+    api.appInfo().then(
+      (info) => setCanPick(info.canPickFiles),
+      () => undefined,
+    );
+  }, []);
+  useEffect(() => {
+    // A file chosen in the native dialog shows up in the path field.
+    const picked = scan?.sources.find((s) => s.kind === 'dotenv')?.file;
+    if (picked) setEnvFile(picked);
+  }, [scan]);
   useEffect(() => {
     setChosen(new Set(scan?.candidates.filter((c) => !c.problem).map((c) => c.id) ?? []));
   }, [scan]);
@@ -56,6 +69,11 @@ function ImportDialog() {
         <button type="submit" disabled={busy !== null}>
           Scan
         </button>
+        {canPick && (
+          <button type="button" disabled={busy !== null} onClick={() => void pick()}>
+            Choose file…
+          </button>
+        )}
         <BusyLabel label={busy === 'scan' ? 'Scanning…' : undefined} />
       </form>
       {scan && (

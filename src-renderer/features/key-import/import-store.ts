@@ -13,6 +13,8 @@ interface ImportState {
   openDialog(): void;
   close(): void;
   rescan(envFile: string): Promise<void>;
+  /** Desktop app: the native file dialog picks the .env; its path comes back in `sources`. */
+  pick(): Promise<void>;
   importKeys(ids: string[], removeFromFile: boolean): Promise<void>;
   /** At start: the first automatic scan of this install opens the dialog when it found keys. */
   offerOnFirstRun(): void;
@@ -38,6 +40,15 @@ export const useKeyImport = create<ImportState>((set, get) => ({
     set({ busy: 'scan', error: null, outcomes: null });
     try {
       const scan = await api.scanImport(envFile.trim() ? { envFile: envFile.trim() } : {});
+      set({ scan, busy: null });
+    } catch (e) {
+      set({ busy: null, error: message(e) });
+    }
+  },
+  async pick() {
+    set({ busy: 'scan', error: null, outcomes: null });
+    try {
+      const scan = await api.scanImport({ pick: true });
       set({ scan, busy: null });
     } catch (e) {
       set({ busy: null, error: message(e) });
