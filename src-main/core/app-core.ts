@@ -249,7 +249,6 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       return { remembered: change.info.remembered, notice: change.notice };
     },
     journal: async (input) => void (await recorder.record(input)),
-    pickFile: options.pickEnvFile,
   });
   const issue13Handlers = {
     ...keyImportHandlers(importer, () => keysSnapshot()),

@@ -67,6 +67,24 @@ export interface ServiceProcessOptions {
   onSignal?: (event: SignalEvent) => void;
   /** Pause between probes of a `waitFor` address (default 1 s; never less in the app). */
   waitProbeMs?: number;
+  /**
+   * Called after each chunk is passed on: a promise while log capture is behind (its worker has
+   * more than a few MiB queued), during which this child's pipes are paused, so the child waits
+   * as it did when capture ran on this thread, instead of the queue growing without bound.
+   */
+  outputBackpressure?: () => Promise<void> | null;
+}
+
+/** Pause a child's pipes until `until` settles (log capture caught up). */
+function pauseOutput(child: ChildHandle, until: Promise<void>): void {
+  const { stdout, stderr } = child.proc;
+  if (stdout?.isPaused() && stderr?.isPaused()) return;
+  stdout?.pause();
+  stderr?.pause();
+  void until.then(() => {
+    stdout?.resume();
+    stderr?.resume();
+  });
 }
 
 /**
@@ -466,12 +484,16 @@ export class ServiceProcess {
       this.opts.onChange();
     }
     this.tail.markRun();
+    let handle: ChildHandle | null = null;
     const spawned = await spawnChild({ ...spec, command: spec.command }, env, {
       runDir: this.opts.runDir,
       now: this.opts.now,
       onOutput: (stream, chunk) => {
+        // The tail first: it copies what it keeps, and capture may hand the chunk to its worker.
         this.tail.push(stream, chunk);
         this.opts.onOutput(stream, chunk);
+        const behind = this.opts.outputBackpressure?.();
+        if (behind && handle) pauseOutput(handle, behind);
       },
       onExit: (exited) => {
         if (!exited.expected) void this.track(this.onCrash(exited));
@@ -484,6 +506,7 @@ export class ServiceProcess {
       return;
     }
     const child = spawned;
+    handle = child;
     if (stale()) {
       // Cannot happen today (no task runs between spawn and here), but never leak a child.
       child.expected = true;

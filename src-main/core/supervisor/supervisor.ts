@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   redact?: (line: string) => string;
   /** Pause between probes of a service's `waitFor` address (default 1 s). */
   waitProbeMs?: number;
+  /** Log capture is behind: a promise for when it caught up (children's pipes pause meanwhile). */
+  outputBackpressure?: () => Promise<void> | null;
 }
 
 /** Receives every signal sent to a service's child, with why (for its log and the journal). */
@@ -385,6 +387,7 @@ export class Supervisor {
       prepareEnv: this.prepareEnv,
       redact: this.options.redact,
       waitProbeMs: this.options.waitProbeMs,
+      outputBackpressure: this.options.outputBackpressure,
       onSignal: (event) => {
         for (const listener of this.signalListeners) {
           try {
