@@ -163,6 +163,15 @@ check(
   `the keyring binding is unpacked (app.asar.unpacked/${binding})`,
   'Native add-ons cannot load from inside the archive: keep `asarUnpack: **/*.node`.',
 );
+const worker = path.join(appDir, 'resources/app.asar.unpacked/dist/main/capture-worker.mjs');
+check(
+  existsSync(worker) &&
+    [...readFileSync(worker, 'utf8').matchAll(/^import\b[^;]*?from\s*["']([^"']+)["']/gm)].every(
+      (m) => m[1].startsWith('node:'),
+    ),
+  'the log-capture worker is unpacked and self-contained (app.asar.unpacked/dist/main/capture-worker.mjs imports only node: modules)',
+  'Keep `dist/main/capture-worker.mjs` in asarUnpack and build it with `vite build --mode worker`.',
+);
 check(
   existsSync(path.join(appDir, 'stigmer-local')),
   'the executable is named stigmer-local (linux.executableName)',
