@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 
 /** Hex SHA-256 of a file's bytes: what "the file has not changed since the scan" compares. */
 export function sha256(bytes: Buffer): string {
@@ -33,10 +33,12 @@ export function withoutLines(bytes: Buffer, ranges: readonly [number, number][])
  * (another program may have saved it meanwhile). On any failure the original is untouched.
  */
 export async function replaceFileIfUnchanged(
-  path: string,
+  link: string,
   next: Buffer,
   expected: string,
 ): Promise<void> {
+  // A config kept in a dotfiles repo is often a symlink: replace the file, keep the link.
+  const path = await realpath(link);
   const mode = (await stat(path)).mode & 0o7777;
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', mode);
@@ -48,7 +50,7 @@ export async function replaceFileIfUnchanged(
     } finally {
       await handle.close();
     }
-    if (sha256(await readFile(path)) !== expected) throw new FileChangedError(path);
+    if (sha256(await readFile(path)) !== expected) throw new FileChangedError(link);
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);

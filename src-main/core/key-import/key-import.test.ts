@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { filesContaining } from '../../../e2e/support/canary';
@@ -115,6 +115,27 @@ describe('importing plain-text keys', () => {
     });
     expect(result.outcomes[0]).toMatchObject({ imported: true, removed: false, message: null });
     expect(sha(await readFile(configPath))).toBe(sha(before));
+  });
+
+  it('edits the file a symlinked config points at and keeps the link', async () => {
+    const { h, home, dir } = await setup();
+    const target = join(dir, 'dotfiles-config.yaml');
+    const text = stigmerConfig(canary('link'));
+    await writeFile(target, text, { mode: 0o600 });
+    await symlink(target, join(home, '.stigmer', 'config.yaml'));
+    const scan = await h['secrets:import-scan']({});
+    const result = await h['secrets:import']({
+      ids: [scan.candidates[0]!.id],
+      removeFromFile: true,
+    });
+    expect(result.outcomes[0]).toMatchObject({ imported: true, removed: true });
+    expect((await lstat(join(home, '.stigmer', 'config.yaml'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, 'utf8')).toBe(
+      text
+        .split('\n')
+        .filter((_, i) => i !== 11)
+        .join('\n'),
+    );
   });
 
   it('does not import a key that fails validation, and leaves its file untouched', async () => {

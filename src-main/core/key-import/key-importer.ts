@@ -102,7 +102,7 @@ export class KeyImporter {
    * really kept are taken out of the file, and only with `removeFromFile`.
    */
   async import(ids: string[], removeFromFile: boolean, actor: AuditInput['actor']) {
-    const chosen = ids.map((id) => {
+    const chosen = [...new Set(ids)].map((id) => {
       const found = this.last.get(id);
       if (!found) {
         throw new UserError(
