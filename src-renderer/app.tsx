@@ -18,6 +18,7 @@ import { useWindowTitle } from './features/about/window-title';
 import { DISCONNECTED_REASON, useConnection } from './api/connection';
 import { ConnectionBanner, CONNECTION_REASON_ID, NeedsLink } from './components/connection-banner';
 import { StaleKeysNotice } from './features/secrets/stale-keys-notice';
+import { UpdateBanner } from './features/updates/update-banner';
 import { useResyncOnReconnect } from './stores/resync';
 
 const VIEWS: { id: View; label: string }[] = [
@@ -70,6 +71,7 @@ export function App() {
         <ConnectionBanner />
         <RotationNotice />
         <StaleKeysNotice />
+        <UpdateBanner />
         {/* While the app does not answer every action inside is disabled, with the reason. */}
         <fieldset
           className="view-body"

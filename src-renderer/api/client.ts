@@ -71,6 +71,13 @@ export const api = {
   auditVerify: () => invoke('audit:verify', undefined),
   /** Tries the audit journal again and starts the services whose keys were held back. */
   auditRetry: () => invoke('audit:retry', undefined),
+  /** The app's own update (found, downloading, ready, deferred); 'unavailable' says why. */
+  updatesStatus: () => invoke('updates:status', undefined),
+  checkForUpdates: () => invoke('updates:check', undefined),
+  /** "Restart now": refused with the reason while a rotation or a start is in flight. */
+  installUpdate: () => invoke('updates:install', undefined),
+  onUpdatesChanged: (listener: (status: EventPayload<'updates:changed'>) => void) =>
+    window.stigmer.on('updates:changed', listener),
   /** Each entry as it is appended to the journal (already on disk). */
   onAuditAppended: (listener: (entry: EventPayload<'audit:appended'>) => void) =>
     window.stigmer.on('audit:appended', listener),

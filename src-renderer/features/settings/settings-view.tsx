@@ -6,6 +6,7 @@ import { programState } from './program-state';
 import { programSource, settingsProblem, sourceLabel } from './program-source';
 import { plainSettingsError } from './setting-words';
 import { disabledBecause, WhyDisabled } from '../../components/why-disabled';
+import { UpdatesSettings } from '../updates/updates-settings';
 
 /** What a form's last save did: "Saved." as a status, or the error as an alert. */
 type SaveStatus = { kind: 'ok' | 'error'; text: string } | null;
@@ -292,6 +293,7 @@ export function SettingsView() {
         </div>
         <FormStatus status={pathStatus} />
       </form>
+      <UpdatesSettings />
       {stackFile && (
         <p className="hint">
           Stack file: <code>{stackFile}</code>
