@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
 export const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** The pin file: version, integrity and shasum of the runner and its platform packages. */
-export const pinPath = path.join(root, 'resources/runner/runner-pin.json');
+/** The pin file: version, integrity and shasum of the runner and its platform packages (tests: $STIGMER_RUNNER_PIN). */
+export const pinPath =
+  process.env.STIGMER_RUNNER_PIN ?? path.join(root, 'resources/runner/runner-pin.json');
 /** Where scripts/stage-runner.mjs puts the tree electron-builder ships as resources/runner. */
 export const defaultStageDir = path.join(root, 'build/runner');
 
