@@ -248,7 +248,7 @@ const proof = await proveRunner({ dir: runnerTree, pin });
 check(
   proof.ok,
   proof.ok
-    ? `starts on Node ${proof.summary.node}, loads ${proof.summary.natives.length} native modules, reports ${proof.summary.runner} (${((Date.now() - proofStarted) / 1000).toFixed(1)} s)`
+    ? `starts on Node ${proof.summary.node}, loads ${proof.summary.natives.length} native modules (SQLite ${proof.summary.sqlite}), reports ${proof.summary.runner} (${((Date.now() - proofStarted) / 1000).toFixed(1)} s)`
     : 'the packed runner starts, loads its native modules and reports its version',
   proof.ok
     ? ''

@@ -17,7 +17,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import semver from 'semver';
-import { defaultStageDir, readPin, runnerMain } from './runner-pin.mjs';
+import { defaultStageDir, readPin, runnerMain, sqliteLinkage } from './runner-pin.mjs';
 
 /** The preload run inside the runner's process: records natives, writes a report at exit. */
 const PROBE = `'use strict';
@@ -162,6 +162,7 @@ export async function proveRunner({ dir, node = null, electron = null, pin = rea
         node: facts.node,
         electron: facts.electron,
         natives: facts.natives.map((f) => path.relative(dir, f)),
+        sqlite: sqliteLinkage(dir),
       },
     };
   } finally {

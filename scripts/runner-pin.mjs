@@ -44,6 +44,19 @@ export function runnerPackageDir(tree, pin) {
   return path.join(tree, 'node_modules', ...pin.package.split('/'));
 }
 
+/**
+ * How sqlite3's binding in a tree gets SQLite: 'system' when it links the machine's libsqlite3
+ * (setup-runner.sh does that when libsqlite3-dev is there: fast, fine for CI, but an app built
+ * so needs libsqlite3.so.0 on every user's machine), 'bundled' when SQLite is compiled in, null
+ * when there is no binding.
+ */
+export function sqliteLinkage(tree) {
+  const binding = path.join(tree, 'node_modules/sqlite3/build/Release/node_sqlite3.node');
+  if (!existsSync(binding)) return null;
+  // The dynamic section names the libraries it needs; the name is there as plain bytes.
+  return readFileSync(binding).includes('libsqlite3.so') ? 'system' : 'bundled';
+}
+
 /** The runner's entry script inside a staged (or cached) tree. */
 export function runnerMain(tree, pin) {
   return path.join(runnerPackageDir(tree, pin), 'main.js');

@@ -106,7 +106,9 @@ else
 fi
 
 # --- the runner, pinned.
-rdir="$CACHE/runner-slim-$RUNNER_VERSION"
+# A forced SQLite build gets its own folder, so a release build (scripts/stage-runner.mjs
+# --release asks for bundled) never reuses a binding linked to this machine's libsqlite3.
+rdir="$CACHE/runner-slim-$RUNNER_VERSION${STIGMER_RUNNER_SQLITE:+-sqlite-$STIGMER_RUNNER_SQLITE}"
 runner_pkg="$rdir/node_modules/@stigmer/runner-slim"
 runner_ok() {
   [ -f "$runner_pkg/main.js" ] && [ -f "$rdir/.complete" ] &&

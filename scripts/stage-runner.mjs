@@ -6,7 +6,8 @@
 // cache outside the repo: the tests use the same one, so CI installs once. Before the tree is
 // used its tarballs are matched against the pin (scripts/runner-pin.mjs treeProblems).
 //
-// Usage: node scripts/stage-runner.mjs [--out DIR] [--platform P --arch A]
+// Usage: node scripts/stage-runner.mjs [--out DIR] [--platform P --arch A] [--release]
+//   --release (npm run dist): on Linux, sqlite3's binding must have SQLite compiled in.
 // Env: STIGMER_RUNNER_SETUP_STATUS / _LOG (CI: the setup runs in the background; wait for it),
 // STIGMER_LOCAL_SKIP_RUNNER=1 (build an app without a bundled runner, e.g. Windows for now).
 import { spawnSync } from 'node:child_process';
@@ -21,13 +22,22 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultStageDir, platformKey, readPin, root, treeProblems } from './runner-pin.mjs';
+import {
+  defaultStageDir,
+  pinPath,
+  platformKey,
+  readPin,
+  root,
+  sqliteLinkage,
+  treeProblems,
+} from './runner-pin.mjs';
 
 const { values } = parseArgs({
   options: {
     out: { type: 'string' },
     platform: { type: 'string' },
     arch: { type: 'string' },
+    release: { type: 'boolean' },
   },
 });
 const out = path.resolve(values.out ?? defaultStageDir);
@@ -80,30 +90,40 @@ async function waitForBackgroundSetup() {
 }
 
 await waitForBackgroundSetup();
-// Idempotent: with the pinned version cached it only checks the cache (a second or two).
-const setup = spawnSync('bash', [path.join(root, 'scripts/setup-runner.sh')], {
-  cwd: root,
-  env: { ...process.env, STIGMER_RUNNER_VERSION: pin.version },
-  stdio: ['ignore', 'pipe', 'inherit'],
-  encoding: 'utf8',
-});
-if (setup.status !== 0)
-  fail(`scripts/setup-runner.sh failed (exit ${setup.status}); its messages are above.`);
-const paths = Object.fromEntries(
-  setup.stdout
-    .split('\n')
-    .filter((l) => l.includes('='))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]),
-);
-const runnerMainJs = paths.STIGMER_TEST_RUNNER_MAIN;
-if (!runnerMainJs) fail('scripts/setup-runner.sh printed no STIGMER_TEST_RUNNER_MAIN.');
-// .../runner-slim-<v>/node_modules/@stigmer/runner-slim/main.js -> .../runner-slim-<v>
-const cacheTree = path.resolve(runnerMainJs, '..', '..', '..', '..');
+/**
+ * Runs scripts/setup-runner.sh (idempotent: with the pinned version cached it only checks the
+ * cache, a second or two) and returns the cached tree it names.
+ */
+function setupCache(extraEnv) {
+  const setup = spawnSync('bash', [path.join(root, 'scripts/setup-runner.sh')], {
+    cwd: root,
+    env: { ...process.env, ...extraEnv, STIGMER_RUNNER_VERSION: pin.version },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (setup.status !== 0) {
+    fail(`scripts/setup-runner.sh failed (exit ${setup.status}); its messages are above.`);
+  }
+  const line = setup.stdout.split('\n').find((l) => l.startsWith('STIGMER_TEST_RUNNER_MAIN='));
+  if (!line) fail('scripts/setup-runner.sh printed no STIGMER_TEST_RUNNER_MAIN.');
+  // .../runner-slim-<v>/node_modules/@stigmer/runner-slim/main.js -> .../runner-slim-<v>
+  return path.resolve(line.slice(line.indexOf('=') + 1).trim(), '..', '..', '..', '..');
+}
+
+let cacheTree = setupCache({});
+// An app must not need libsqlite3.so.0 on the user's machine: a release build takes a binding
+// with SQLite compiled in (its own cache folder). The packaging check does not need one.
+if (values.release && process.platform === 'linux' && sqliteLinkage(cacheTree) === 'system') {
+  say(
+    "release build: the cached sqlite3 binding links this machine's libsqlite3; building one with SQLite compiled in (5-10 minutes, once)",
+  );
+  cacheTree = setupCache({ STIGMER_RUNNER_SQLITE: 'bundled' });
+}
 
 const problems = treeProblems(cacheTree, pin, platformKey(platform, arch));
 if (problems.length > 0) {
   fail(
-    `the runner in ${cacheTree} does not match ${path.relative(root, 'resources/runner/runner-pin.json')}:\n  ${problems.join('\n  ')}`,
+    `the runner in ${cacheTree} does not match ${path.relative(root, pinPath)}:\n  ${problems.join('\n  ')}`,
   );
 }
 
@@ -115,6 +135,7 @@ const stamp = {
   platform: platformKey(platform, arch),
   node: pin.node,
   from: cacheTree,
+  sqlite: sqliteLinkage(cacheTree),
   installedAt: statSync(path.join(cacheTree, '.complete')).mtimeMs,
 };
 const stampFile = path.join(out, 'staged.json');
