@@ -97,16 +97,17 @@ export async function collectDiagnostics(s: DiagnosticsSources): Promise<BundleF
       content: json({
         services: s.statuses().map((st) => ({
           ...st,
+          command: st.command?.map((part) => s.redact(part)) ?? null,
           lastLines: st.lastLines.map((l) => s.redact(l)),
           lastError: st.lastError === null ? null : s.redact(st.lastError),
         })),
         recentExits: entries.filter((e) => EXIT_TYPES.has(e.type)).slice(-50),
       }),
-      redacted: ['last lines and last error passed through the log redactor'],
+      redacted: ['command, last lines and last error passed through the log redactor'],
     },
     {
       name: 'keychain.json',
-      content: json({ keychain: s.keychain(), keys: keys }),
+      content: json({ keychain: s.keychain(), keys }),
       redacted: ['key values (names, sources and fingerprints only)'],
     },
     {
