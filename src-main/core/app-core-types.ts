@@ -58,6 +58,8 @@ export interface AppCoreOptions {
   loginItemNote?: () => string | null;
   /** Native file dialog for locating a service's program; resolves null when cancelled. */
   pickProgram?: (service: ProgramName) => Promise<string | null>;
+  /** Native file dialog for the .env file to import keys from; resolves null when cancelled. */
+  pickEnvFile?: () => Promise<string | null>;
   /** Opens a folder in the system file manager (Electron's shell.openPath); absent = cannot. */
   openPath?: (path: string) => Promise<boolean>;
   /** What the host does for `app:quit`, `app:show` and `cli:install` (absent: refused). */

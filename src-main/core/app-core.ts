@@ -249,6 +249,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       return { remembered: change.info.remembered, notice: change.notice };
     },
     journal: async (input) => void (await recorder.record(input)),
+    pickFile: options.pickEnvFile,
   });
   const issue13Handlers = {
     ...keyImportHandlers(importer, () => keysSnapshot()),

@@ -204,6 +204,19 @@ if (!app.requestSingleInstanceLock()) {
             : await dialog.showOpenDialog(options);
           return picked.canceled ? null : (picked.filePaths[0] ?? null);
         },
+        // Keys → Import from files… → Choose file…: the .env to scan for plain-text keys.
+        pickEnvFile: async () => {
+          const options = {
+            title: 'Choose a .env file',
+            buttonLabel: 'Scan this file',
+            properties: ['openFile', 'showHiddenFiles'] as ('openFile' | 'showHiddenFiles')[],
+          };
+          const win = dashboard.window();
+          const picked = win
+            ? await dialog.showOpenDialog(win, options)
+            : await dialog.showOpenDialog(options);
+          return picked.canceled ? null : (picked.filePaths[0] ?? null);
+        },
         // Start at login, in the tray (--hidden): Electron's login items on macOS and Windows,
         // an XDG autostart entry on Linux (Electron has none there).
         setLaunchAtLogin: async (enabled) => {
