@@ -267,6 +267,8 @@ export function serviceLabelFor(service: ServiceStatus, now: number): string {
   if (service.restarts > 0) {
     parts.push(`${service.restarts} ${service.restarts === 1 ? 'restart' : 'restarts'}`);
   }
+  // The runner inside the app says so ("bundled 3.8.0"); a path is too long for a menu line.
+  if (service.program?.startsWith('bundled ')) parts.push(service.program);
   return `${STATE_GLYPH[service.state]} ${service.name}   ${parts.join(' · ')}`;
 }
 
