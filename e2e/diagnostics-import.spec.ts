@@ -1,6 +1,7 @@
 // Browser host: the first-run import of plain-text keys, Help → Save diagnostics…, and the
 // canary key in none of the rewritten files, the bundle, the journal, the data dir or the page.
-import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,12 @@ test.afterEach(async () => {
   host = undefined;
   for (const dir of cleanup.splice(0)) await rm(dir, { recursive: true, force: true });
 });
+
+/** axe-core's violations on the page now, as "rule: target" lines (none expected). */
+async function axe(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
 
 /** config.yaml as the Stigmer CLI writes it (yaml.v3, its header), plus a comment of the user's. */
 const config = (key: string) =>
@@ -63,6 +70,7 @@ test('first run offers the keys found in files, moves them with consent, and the
   await ui.scanEnv(envPath);
   await expect(ui.candidate('OPENAI_API_KEY')).toContainText(`${envPath}:2`);
   await expect(ui.consent()).not.toBeChecked();
+  expect(await axe(page)).toEqual([]);
   await ui.consent().check();
   await ui.importChosen(2);
   await expect(ui.outcome('ANTHROPIC_API_KEY')).toContainText('imported');
@@ -101,6 +109,7 @@ test('first run offers the keys found in files, moves them with consent, and the
 
   // Help → Save diagnostics…: the window says where; the bundle's manifest matches its files.
   const bundle = await ui.saveDiagnostics();
+  expect(await axe(page)).toEqual([]);
   expect(bundle).toMatch(/diagnostics\/stigmer-local-diagnostics-\d{8}T\d{6}Z\.tar\.gz$/);
   const unpacked = await mkdtemp(join(tmpdir(), 'stigmer-e2e-bundle-'));
   cleanup.push(unpacked);
