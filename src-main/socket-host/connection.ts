@@ -23,7 +23,8 @@ export interface SocketLimits {
 }
 
 const MB = 1024 * 1024;
-const mb = (bytes: number): string => `${Math.round(bytes / MB)} MB`;
+const mb = (bytes: number): string =>
+  bytes < MB ? `${Math.round(bytes / 1024)} KB` : `${Math.round(bytes / MB)} MB`;
 
 /** A net.Socket seen through the WebSocket shape the browser host's send queue drives. */
 function queueSocket(socket: Socket): QueueSocket {
