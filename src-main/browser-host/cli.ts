@@ -1,10 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBrowserHost } from './run';
+import { startBenchEld } from './bench-eld';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
+  startBenchEld(process.env.STIGMER_LOCAL_BENCH_ELD);
   let quit = (): void => undefined;
   const run = await runBrowserHost(
     process.argv.slice(2),

@@ -176,6 +176,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     socket.destroy();
   });
   const connections = new Set<Connection>();
+  let pagesSeen = 0;
   let peakQueuedBytes = 0;
 
   const refuseUpgrade = (socket: Duplex, status: string, why: string): void => {
@@ -217,9 +218,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           onInternalError: options.onInternalError,
         });
         connections.add(connection);
+        // An open page is someone looking (it cannot say which tab is hidden: the router does
+        // not tell the core who sent a request); live figures run while one is connected.
+        const who = `page:${++pagesSeen}`;
+        options.core.setLooking(who, true);
         ws.on('close', () => {
           peakQueuedBytes = Math.max(peakQueuedBytes, connection.queue.peakBytes);
           connections.delete(connection);
+          options.core.setLooking(who, false);
         });
       });
     } catch (error) {

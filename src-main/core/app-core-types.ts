@@ -90,6 +90,8 @@ export interface AppCore {
   retryAudit(actor: Actor): Promise<StackSnapshot>;
   /** "Lock keys": wipe the vault; the journal's key.locked entries name the actor. */
   lockKeys(actor: Actor): Promise<SecretsSnapshot>;
+  /** A window or page (`who`) became visible or hidden/closed; live figures run while one is seen. */
+  setLooking(who: string, visible: boolean): void;
   /** Ask the window to open the key dialog for `name` (the tray's "Rotate…"). */
   requestKeyDialog(name: string): void;
   /** Stop the stack and release everything; called on Quit. */

@@ -320,6 +320,19 @@ if (!app.requestSingleInstanceLock()) {
         }
       };
 
+      // Live figures (CPU, memory) are sampled only while a window is seen (shown and not
+      // minimised): a tray app in the background does not poll for a view nobody looks at.
+      app.on('browser-window-created', (_event, win) => {
+        const who = `window:${win.id}`;
+        const update = () =>
+          live.setLooking(who, !win.isDestroyed() && win.isVisible() && !win.isMinimized());
+        win.on('show', update);
+        win.on('hide', update);
+        win.on('minimize', update);
+        win.on('restore', update);
+        win.on('closed', () => live.setLooking(who, false));
+      });
+
       live.onEvent((channel, payload) => {
         dashboard.send(channel, payload);
         if (channel === 'services:changed') {

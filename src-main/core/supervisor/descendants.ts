@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { processStartTicks, waitFor } from './process-group';
+import { cachedProcTableReader } from './proc-table-cache';
 import {
   TAG_VARIABLE,
   environHasTag,
@@ -68,7 +69,9 @@ const watched = new Set<DescendantTracker>();
 let timer: NodeJS.Timeout | null = null;
 let scanning: Promise<void> | null = null;
 let rescan = false;
-const sharedTable = procTableReader();
+// Periodic scans read only new pids' stat files (an idle stack: one /proc listing per scan);
+// the scan at stop reads the whole table afresh through the tracker's own reader.
+const sharedTable = cachedProcTableReader();
 
 /**
  * One /proc read serves every watched tracker. A call during a scan gets one more scan after

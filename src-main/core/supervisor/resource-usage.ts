@@ -167,21 +167,26 @@ async function readStat(path: string): Promise<string | null> {
 const PROC_CONCURRENCY = 16;
 
 /**
- * Reads `<procRoot>/<pid>/stat` of every process once, at most PROC_CONCURRENCY at a time, and
- * hands each line that could be read to `visit`. Pids that vanish mid-scan are skipped; rejects
- * with a descriptive Error only when `procRoot` itself cannot be listed.
+ * Reads `<procRoot>/<pid>/stat` of every process once (or of the `only` entries, when given), at
+ * most PROC_CONCURRENCY at a time, and hands each line that could be read to `visit`. Pids that
+ * vanish mid-scan are skipped; rejects with a descriptive Error only when `procRoot` itself
+ * cannot be listed.
  */
 export async function forEachProcStat(
   procRoot: string,
   visit: (pid: number, statLine: string) => void,
+  only?: readonly string[],
 ): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(procRoot);
-  } catch (err) {
-    throw new Error(`Cannot list processes in ${procRoot}: ${(err as Error).message}`, {
-      cause: err,
-    });
+  let entries: readonly string[];
+  if (only !== undefined) entries = only;
+  else {
+    try {
+      entries = await readdir(procRoot);
+    } catch (err) {
+      throw new Error(`Cannot list processes in ${procRoot}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
   const pids = entries.filter((e) => /^\d+$/.test(e));
   let next = 0;
@@ -196,14 +201,21 @@ export async function forEachProcStat(
 }
 
 /**
- * Linux reader: scans the numeric entries of `procRoot` and reads each `<pid>/stat` once per
- * sample. CPU = utime + stime (clock ticks), RSS = rss (pages). Zombies are not counted.
+ * Linux reader: lists `procRoot` and reads `<pid>/stat` of the processes in the asked groups.
+ * CPU = utime + stime (clock ticks), RSS = rss (pages). Zombies are not counted.
  * `constants` defaults to `getconf CLK_TCK` / `getconf PAGESIZE`, asked once.
+ *
+ * The group of each pid is read once, when the pid is first listed (a child inherits its
+ * group at fork), so a sample reads the stat files of the services' own processes, not of
+ * every process on the machine; a process that moved out of its group since is dropped when
+ * its fresh stat line says so.
  */
 export function procGroupReader(
   procRoot = '/proc',
   constants?: Partial<ProcConstants>,
 ): GroupReader {
+  /** pid -> its group when first listed (null: unreadable or gone then). */
+  const groupOf = new Map<number, number | null>();
   return async (pgids) => {
     const wanted = wantedSet(pgids);
     const out = new Map<number, GroupSample & { cpuMsByPid: Map<number, number> }>();
@@ -213,12 +225,38 @@ export function procGroupReader(
     const ticksPerSecond = constants?.ticksPerSecond ?? system?.ticksPerSecond ?? 100;
     const pageSize = constants?.pageSize ?? system?.pageSize ?? 4096;
 
-    await forEachProcStat(procRoot, (pid, text) => {
-      const stat = parseProcStat(text);
-      if (!stat || stat.state === 'Z' || stat.state === 'X') return;
-      const cpuMs = (stat.ticks * 1000) / ticksPerSecond;
-      add(out, wanted, pid, stat.pgid, cpuMs, stat.rssPages * pageSize);
-    });
+    let entries: string[];
+    try {
+      entries = (await readdir(procRoot)).filter((e) => /^\d+$/.test(e));
+    } catch (err) {
+      throw new Error(`Cannot list processes in ${procRoot}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const listed = new Set(entries.map(Number));
+    for (const pid of groupOf.keys()) if (!listed.has(pid)) groupOf.delete(pid);
+    const fresh = entries.filter((e) => !groupOf.has(Number(e)));
+    for (const e of fresh) groupOf.set(Number(e), null);
+    await forEachProcStat(
+      procRoot,
+      (pid, text) => groupOf.set(pid, parseProcStat(text)?.pgid ?? null),
+      fresh,
+    );
+    const members: string[] = [];
+    for (const [pid, pgid] of groupOf)
+      if (pgid !== null && wanted.has(pgid)) members.push(`${pid}`);
+
+    await forEachProcStat(
+      procRoot,
+      (pid, text) => {
+        const stat = parseProcStat(text);
+        if (!stat || stat.state === 'Z' || stat.state === 'X') return;
+        groupOf.set(pid, stat.pgid);
+        const cpuMs = (stat.ticks * 1000) / ticksPerSecond;
+        add(out, wanted, pid, stat.pgid, cpuMs, stat.rssPages * pageSize);
+      },
+      members,
+    );
     return out;
   };
 }
