@@ -72,6 +72,8 @@ export const api = {
   /** Tries the audit journal again and starts the services whose keys were held back. */
   auditRetry: () => invoke('audit:retry', undefined),
   /** The app's own update (found, downloading, ready, deferred); 'unavailable' says why. */
+  /** Settings → Command line tool: link `stigmer-local` onto PATH, or how to run it. */
+  installCli: () => invoke('cli:install', undefined),
   updatesStatus: () => invoke('updates:status', undefined),
   checkForUpdates: () => invoke('updates:check', undefined),
   /** "Restart now": refused with the reason while a rotation or a start is in flight. */

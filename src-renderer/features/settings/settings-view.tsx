@@ -7,6 +7,7 @@ import { programSource, settingsProblem, sourceLabel } from './program-source';
 import { plainSettingsError } from './setting-words';
 import { disabledBecause, WhyDisabled } from '../../components/why-disabled';
 import { UpdatesSettings } from '../updates/updates-settings';
+import { CliToolSettings } from './cli-tool-settings';
 
 /** What a form's last save did: "Saved." as a status, or the error as an alert. */
 type SaveStatus = { kind: 'ok' | 'error'; text: string } | null;
@@ -294,6 +295,7 @@ export function SettingsView() {
         <FormStatus status={pathStatus} />
       </form>
       <UpdatesSettings />
+      <CliToolSettings />
       {stackFile && (
         <p className="hint">
           Stack file: <code>{stackFile}</code>
