@@ -130,7 +130,8 @@ export async function runCli(argv: string[], out: Out): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      out.err(`${error.message}\n\n${USAGE}`);
+      const unknown = error.message.startsWith('Unknown command');
+      out.err(`${error.message}\n${unknown ? `\n${USAGE}` : 'See stigmer-local --help.\n'}`);
       return EXIT.usage;
     }
     if (error instanceof NotRunningError) {
