@@ -17,9 +17,13 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   retries: 0,
   projects: [
-    { name: 'app', testIgnore: 'real-runner.spec.ts' },
+    { name: 'app', testIgnore: ['real-runner.spec.ts', 'bundled-runner.spec.ts'] },
     // The real runner takes 5-15 s to boot and up to ~45 s to give up on a silent Temporal.
-    { name: 'real-runner', testMatch: 'real-runner.spec.ts', timeout: 120_000 },
+    {
+      name: 'real-runner',
+      testMatch: ['real-runner.spec.ts', 'bundled-runner.spec.ts'],
+      timeout: 120_000,
+    },
     // `npm run screenshots` (docs/screenshots): not part of `npm test`.
     { name: 'screenshots', testMatch: 'screenshots.shots.ts' },
   ],
