@@ -30,10 +30,15 @@ export function UpdatesSettings() {
         ? 'The update is downloading.'
         : null);
   const toggle = async (autoUpdates: boolean) => {
+    if (!settings) return;
+    const before = settings;
     setSaveError(null);
+    // The box follows the click at once; it goes back (with the reason) if the save fails.
+    setSettings({ ...before, autoUpdates });
     try {
       setSettings(await api.setSettings({ autoUpdates }));
     } catch (error) {
+      setSettings(before);
       setSaveError(error instanceof Error ? error.message : String(error));
     }
   };
