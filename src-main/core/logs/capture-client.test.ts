@@ -151,7 +151,10 @@ describe('LogCapture in a worker thread', () => {
         /^(\[INFO\] line \d+ ok|ERROR: line \d+ failed|\[WARN\] line \d+ leaked \[redacted:CANARY_KEY\] oops)$/,
       );
     const tail = await c.tail('flood', 50);
-    expect(tail.at(-1)?.text).toBe('done 300000');
+    // Two pipes: which of the last lines arrived first is the OS's choice.
+    expect(tail.map((l) => l.text)).toEqual(
+      expect.arrayContaining(['done 300000', '[INFO] line 300000 ok']),
+    );
     expect(problems.some((p) => p.includes('restarted'))).toBe(true);
     expect(problems.join('\n')).not.toContain(CANARY);
   });
@@ -206,7 +209,7 @@ describe('LogCapture in a worker thread', () => {
     const bytes = tail.reduce((n, l) => n + l.text.length + 100, 0);
     expect(bytes).toBeLessThanOrEqual(256 * 1024);
     expect(tail.length).toBeGreaterThan(10);
-    expect(tail.at(-1)?.text).toBe('done 2000');
+    expect(tail.slice(-5).map((l) => l.text)).toContain('done 2000');
     for (const b of batches) {
       expect(b.reduce((n, l) => n + l.text.length + 100, 0)).toBeLessThanOrEqual(64 * 1024);
     }

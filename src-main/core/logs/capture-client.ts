@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogLevel, LogLine, OutputStream } from '../../../src-shared/model/log';
 import { CaptureHost } from './capture-host';
+import { ChunkRingWriter } from './chunk-ring';
 import type { CaptureMode, CaptureSettings, FromCapture, ToCapture } from './capture-protocol';
 import type { BatchListener, RedactionListener } from './log-pipeline';
 import { readTail } from './read-tail';
@@ -28,7 +29,7 @@ export interface LogCaptureOptions extends CaptureSettings {
   highWaterBytes?: number;
   /** ...and below which they resume. Default 2 MiB. */
   lowWaterBytes?: number;
-  /** The worker's V8 old-space limit; past it the worker dies and is restarted. Default 96 MB. */
+  /** The worker's V8 old-space limit; past it the worker dies and is restarted. Default 64 MB. */
   workerHeapMb?: number;
 }
 
@@ -39,6 +40,8 @@ interface Pending {
 }
 
 const WORKER_FILE = 'capture-worker.mjs';
+/** The shared chunk ring: as large as the default high-water mark (a power of two). */
+const RING_BYTES = 8 * 1024 * 1024;
 /** A service printed within this long before the worker died may have lost lines. */
 const RECENT_MS = 2_000;
 
@@ -80,6 +83,7 @@ function ownBytes(text: string): Uint8Array {
  */
 export class LogCapture {
   private worker: Worker | null = null;
+  private ring: ChunkRingWriter | null = null;
   private inline: CaptureHost | null = null;
   /** The worker said hello: chunks may be transferred; until then they are copied and kept. */
   private started = false;
@@ -139,10 +143,19 @@ export class LogCapture {
       this.inline.handle({ type: 'write', service, stream, at, data: chunk });
       return;
     }
+    const bytes = chunk.byteLength;
+    const slot = this.started ? this.ring?.put(chunk) : null;
+    if (slot) {
+      const ring = { offset: slot.offset, length: bytes, skip: slot.skip };
+      this.worker!.postMessage({ type: 'write', service, stream, at, ring } satisfies ToCapture);
+      this.count(service, bytes, at);
+      return;
+    }
+    // Before the worker runs (kept for a replay) or when the ring is full: in the message,
+    // handed over when the chunk owns its memory.
     const transfer = this.started && ownsBuffer(chunk);
     const data = transfer ? chunk : new Uint8Array(chunk);
     const message: ToCapture = { type: 'write', service, stream, at, data };
-    const bytes = chunk.byteLength;
     try {
       this.worker!.postMessage(message, transfer ? [chunk.buffer as ArrayBuffer] : []);
     } catch {
@@ -150,6 +163,10 @@ export class LogCapture {
       this.worker!.postMessage({ ...message, data: new Uint8Array(chunk) });
     }
     if (!this.started) this.replay.push(message);
+    this.count(service, bytes, at);
+  }
+
+  private count(service: string, bytes: number, at: number): void {
     this.posted.set(service, (this.posted.get(service) ?? 0) + bytes);
     this.lastWrite.set(service, at);
     this.inFlight += bytes;
@@ -356,7 +373,12 @@ export class LogCapture {
     try {
       worker = new Worker(workerPath(url), {
         name: 'stigmer-log-capture',
-        resourceLimits: { maxOldGenerationSizeMb: this.options.workerHeapMb ?? 96 },
+        // Small heaps: the worker's live data is the rings (MiBs); a larger young generation
+        // only lets garbage pile up between collections (measured: RSS, not speed, changes).
+        resourceLimits: {
+          maxOldGenerationSizeMb: this.options.workerHeapMb ?? 64,
+          maxYoungGenerationSizeMb: 8,
+        },
       });
     } catch {
       return false;
@@ -374,6 +396,7 @@ export class LogCapture {
     worker.on('exit', (code) => this.workerGone(worker, url, code));
     this.worker = worker;
     this.started = false;
+    this.ring = new ChunkRingWriter(RING_BYTES);
     const {
       mode: _m,
       workerUrl: _w,
@@ -383,7 +406,7 @@ export class LogCapture {
       ...rest
     } = this.options;
     const settings: CaptureSettings = { ...stripFunctions(rest), seqStart: this.maxSeq };
-    worker.postMessage({ type: 'init', settings } satisfies ToCapture);
+    worker.postMessage({ type: 'init', settings, ring: this.ring.buffer } satisfies ToCapture);
     this.sendSecrets();
     return true;
   }

@@ -1,4 +1,5 @@
 import type { CaptureSettings, FromCapture, ToCapture } from './capture-protocol';
+import { ChunkRingReader } from './chunk-ring';
 import { LogPipeline } from './log-pipeline';
 import type { NamedSecret } from './redactor';
 
@@ -8,6 +9,12 @@ export interface CaptureHostOptions {
   acks: boolean;
   /** Send an ack once this many bytes were consumed, or ~16 ms after the first unacked one. */
   ackEveryBytes?: number;
+  /**
+   * No ack while more than this many bytes wait in memory for the log files: the files are the
+   * slow end, so their queue, not only the message queue, holds main (and the children) back.
+   * Default 4 MiB.
+   */
+  fileQueueBytes?: number;
 }
 
 const decoder = new TextDecoder('utf-8');
@@ -20,6 +27,7 @@ const decoder = new TextDecoder('utf-8');
  */
 export class CaptureHost {
   private pipeline: LogPipeline | null = null;
+  private ring: ChunkRingReader | null = null;
   private unacked: Record<string, number> = {};
   private unackedBytes = 0;
   private ackTimer: NodeJS.Timeout | null = null;
@@ -31,19 +39,30 @@ export class CaptureHost {
 
   /** Handle one message; the promise (for flush and close) settles once it is answered. */
   handle(message: ToCapture): Promise<void> | void {
-    if (message.type === 'init') return this.init(message.settings);
+    if (message.type === 'init') {
+      if (message.ring) this.ring = new ChunkRingReader(message.ring);
+      return this.init(message.settings);
+    }
     const p = this.pipeline;
     if (p === null) throw new Error('the capture engine got a message before init');
     switch (message.type) {
       case 'write': {
-        const { data } = message;
-        p.write(
-          message.service,
-          message.stream,
-          Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-          message.at,
-        );
-        if (this.options.acks) this.consumed(message.service, data.byteLength);
+        const { data, ring } = message;
+        if (ring && this.ring) {
+          // The pipeline copies out what it keeps, so the bytes are free once write returns.
+          p.write(
+            message.service,
+            message.stream,
+            this.ring.view(ring.offset, ring.length),
+            message.at,
+          );
+          this.ring.release(ring.skip + ring.length);
+        } else if (data) {
+          const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+          p.write(message.service, message.stream, chunk, message.at);
+        }
+        const bytes = ring ? ring.length : (data?.byteLength ?? 0);
+        if (this.options.acks) this.consumed(message.service, bytes);
         return;
       }
       case 'end':
@@ -111,6 +130,12 @@ export class CaptureHost {
     if (this.ackTimer !== null) clearTimeout(this.ackTimer);
     this.ackTimer = null;
     if (this.unackedBytes === 0) return;
+    const fileQueue = this.pipeline?.queuedFileBytes() ?? 0;
+    if (fileQueue > (this.options.fileQueueBytes ?? 4 * 1024 * 1024)) {
+      // Look again once the writes had a moment (they complete on this thread's event loop).
+      this.ackTimer = setTimeout(() => this.sendAck(), 5);
+      return;
+    }
     const bytes = this.unacked;
     this.unacked = {};
     this.unackedBytes = 0;

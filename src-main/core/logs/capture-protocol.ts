@@ -26,8 +26,17 @@ export interface SecretBytes {
 
 /** Main thread -> capture engine. */
 export type ToCapture =
-  | { type: 'init'; settings: CaptureSettings }
-  | { type: 'write'; service: string; stream: OutputStream; at: number; data: Uint8Array }
+  /** `ring`: the shared chunk ring (worker mode); absent inline. */
+  | { type: 'init'; settings: CaptureSettings; ring?: SharedArrayBuffer }
+  /** A chunk: its bytes in the message (`data`) or at `ring` in the shared chunk ring. */
+  | {
+      type: 'write';
+      service: string;
+      stream: OutputStream;
+      at: number;
+      data?: Uint8Array;
+      ring?: { offset: number; length: number; skip: number };
+    }
   | { type: 'end'; service: string }
   | { type: 'mark'; service: string; text: string; level: LogLevel }
   | { type: 'secrets'; list: SecretBytes[] }

@@ -262,6 +262,13 @@ export class LogPipeline {
     return [...this.services.keys()];
   }
 
+  /** Bytes waiting in memory for the log files (all services): a worker acks only when few. */
+  queuedFileBytes(): number {
+    let n = 0;
+    for (const s of this.services.values()) n += s.sink.queuedBytes;
+    return n;
+  }
+
   /** Resolves once every line captured so far is on disk. */
   async flush(): Promise<void> {
     await Promise.all([...this.services.values()].map((s) => s.sink.flush()));

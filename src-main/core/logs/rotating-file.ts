@@ -103,6 +103,11 @@ export class RotatingFileSink {
     this.onRecovered = options.onRecovered ?? (() => {});
   }
 
+  /** Bytes queued in memory for the file, not yet handed to a write. */
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
   /** Queue a line; `text` is what goes to disk (the raw piece, without the viewer's cut marker). */
   append(line: LogLine, end: LineEnd = 'lf', text: string = line.text): void {
     if (this.closed) return;
