@@ -191,6 +191,18 @@ check(
   `missing ${missingIcons.join(', ')}: run \`node scripts/make-icons.mjs\` and check extraResources.`,
 );
 
+// Updates (issue 14): electron-builder writes the feed config from `publish`; the app reads it
+// only in a release build (STIGMER_LOCAL_UPDATES=1), see README "Updates".
+const updateConfig = path.join(appDir, 'resources/app-update.yml');
+const updateText = existsSync(updateConfig) ? readFileSync(updateConfig, 'utf8') : '';
+check(
+  /provider: github/.test(updateText) &&
+    /owner: stigmer\b/.test(updateText) &&
+    /repo: stigmer-local\b/.test(updateText),
+  'resources/app-update.yml points at the GitHub releases of stigmer/stigmer-local',
+  'Set `publish` (provider github, owner stigmer, repo stigmer-local) in electron-builder.yml.',
+);
+
 // ---- The bundled runner ------------------------------------------------------------------------
 console.log('\nThe bundled runner (process.resourcesPath/runner):');
 const pin = readPin();
