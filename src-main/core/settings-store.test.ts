@@ -13,22 +13,30 @@ describe('settings store', () => {
   it('starts from the defaults and persists a valid change (mode 0600)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'stigmer-settings-'));
     const store = new SettingsStore(dir);
-    expect(await store.load()).toEqual({ keyIdleMinutes: 10, binaries: {}, launchAtLogin: false });
+    expect(await store.load()).toEqual({
+      keyIdleMinutes: 10,
+      binaries: {},
+      launchAtLogin: false,
+      autoUpdates: true,
+    });
     expect(await store.update({ keyIdleMinutes: 30 })).toEqual({
       keyIdleMinutes: 30,
       binaries: {},
       launchAtLogin: false,
+      autoUpdates: true,
     });
     expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({
       keyIdleMinutes: 30,
       binaries: {},
       launchAtLogin: false,
+      autoUpdates: true,
     });
     expect((await stat(join(dir, 'settings.json'))).mode & 0o777).toBe(0o600);
     expect(await new SettingsStore(dir).load()).toEqual({
       keyIdleMinutes: 30,
       binaries: {},
       launchAtLogin: false,
+      autoUpdates: true,
     });
   });
 
@@ -40,7 +48,12 @@ describe('settings store', () => {
       'Forget keys after (minutes) must be at most 1440 (one day). Nothing was changed; correct it and save again.',
     );
     await expect(store.update({ keyIdleMinutes: 1.5 })).rejects.toThrow(/whole minutes/);
-    expect(store.get()).toEqual({ keyIdleMinutes: 10, binaries: {}, launchAtLogin: false });
+    expect(store.get()).toEqual({
+      keyIdleMinutes: 10,
+      binaries: {},
+      launchAtLogin: false,
+      autoUpdates: true,
+    });
   });
 
   it('keeps program locations as full paths and refuses relative ones with advice', async () => {
@@ -71,7 +84,12 @@ describe('settings store', () => {
     dir = await mkdtemp(join(tmpdir(), 'stigmer-settings-'));
     await writeFile(join(dir, 'settings.json'), '{"keyIdleMinutes": "soon"}');
     const store = new SettingsStore(dir);
-    expect(await store.load()).toEqual({ keyIdleMinutes: 10, binaries: {}, launchAtLogin: false });
+    expect(await store.load()).toEqual({
+      keyIdleMinutes: 10,
+      binaries: {},
+      launchAtLogin: false,
+      autoUpdates: true,
+    });
     expect(store.problem).toMatch(/settings\.json could not be read/);
   });
 });
@@ -126,7 +144,12 @@ describe('settings saves are transactions', () => {
       /^Could not save settings: a folder is in the way \((EISDIR|ENOTEMPTY|EEXIST) writing settings\.json\)\. Nothing was changed; remove or rename that folder and try again\.$/,
     );
     expect(effects).toEqual(['login true', 'login false']);
-    expect(store.get()).toEqual({ keyIdleMinutes: 20, binaries: {}, launchAtLogin: false });
+    expect(store.get()).toEqual({
+      keyIdleMinutes: 20,
+      binaries: {},
+      launchAtLogin: false,
+      autoUpdates: true,
+    });
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // The queue is not stuck: once the folder is gone the next save goes through.
     await rm(join(dir, 'settings.json'), { recursive: true });
