@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,23 +8,14 @@ import { canaryKey } from '../../e2e/support/canary';
 import {
   buildCli,
   makeDataDir,
+  processAlive,
+  processesNaming,
   processesWithMarker,
   removeDir,
   runCli,
   testEnv,
   type CliBuild,
 } from './test-support';
-
-/** Live processes whose command line names `needle` (a host for this data dir). */
-async function processesNaming(needle: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const cmd = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes(needle) && cmd.includes('browser-host.js')) found.push(Number(name));
-  }
-  return found;
-}
 
 const BROKEN = `  broken:
     command: /nonexistent/stigmer-broken-program
@@ -195,6 +186,12 @@ describe('stigmer-local CLI against a real headless host', () => {
     const restart = await cli(['restart', '--json']);
     expect(restart.code).toBe(0);
     expect(JSON.parse(restart.stdout)).toMatchObject({ ok: true, state: 'ready' });
+    // The journal names the terminal as the actor, not the window.
+    const stops = await cli(['audit', '--type', 'service.stop-requested', '-n', '1', '--json']);
+    expect(JSON.parse(stops.stdout).entries[0]).toMatchObject({
+      actor: 'cli',
+      service: 'agent-runner',
+    });
     const unknown = await cli(['start', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('No service named nope');
@@ -299,12 +296,3 @@ describe('stigmer-local CLI against a real headless host', () => {
     expect(await processesWithMarker(marker)).toEqual([]);
   });
 });
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -130,6 +130,27 @@ export async function processesWithMarker(marker: string): Promise<number[]> {
   return found;
 }
 
+/** Live processes whose command line names `needle` (a host for this data dir). */
+export async function processesNaming(needle: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const cmd = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(needle) && cmd.includes('browser-host.js')) found.push(Number(name));
+  }
+  return found;
+}
+
+/** True while a process with this pid exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Remove a data dir once everything in it has stopped. */
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });

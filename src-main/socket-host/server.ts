@@ -1,6 +1,7 @@
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import type { Handlers } from '../../src-shared/ipc/handlers';
 import type { AppCore } from '../core/app-core-types';
 import { ensurePrivateDir } from '../core/private-files';
 import { createRouter } from '../ipc/router';
@@ -43,6 +44,23 @@ export interface SocketHostOptions {
   limits?: Partial<typeof DEFAULT_SOCKET_LIMITS>;
   /** The path to listen on (default: the data dir's; tests may pass another). */
   path?: string;
+}
+
+/**
+ * The core's handlers, with the actions the journal records by actor taken as 'cli': the audit
+ * trail says a stop came from the terminal, not from the window.
+ */
+function cliHandlers(core: AppCore): Handlers {
+  return {
+    ...core.handlers,
+    'stack:start': () => core.startStack('cli'),
+    'stack:stop': () => core.stopStack('cli'),
+    'services:start': ({ name }) => core.startService(name, 'cli'),
+    'services:stop': ({ name }) => core.stopService(name, 'cli'),
+    'services:restart': ({ name }) => core.restartService(name, 'cli'),
+    'audit:retry': () => core.retryAudit('cli'),
+    'secrets:lock': () => core.lockKeys('cli'),
+  };
 }
 
 /** True when something accepts connections on `path` (a live app, not a stale file). */
@@ -92,7 +110,7 @@ export async function startSocketHost(options: SocketHostOptions): Promise<Socke
     );
   };
 
-  const router = createRouter(options.core.handlers, {
+  const router = createRouter(cliHandlers(options.core), {
     isTrustedSender: (sender) => sender.url === CLI_SENDER_URL,
     onInternalError: options.onInternalError,
   });
