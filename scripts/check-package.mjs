@@ -126,6 +126,7 @@ for (const want of [
   '/package.json',
   '/dist/main/main.js',
   '/dist/main/preload.cjs',
+  '/dist/main/cli.js',
   '/dist/renderer/index.html',
 ]) {
   check(files.has(want), `holds ${want}`, rebuild);
@@ -189,6 +190,15 @@ check(
   missingIcons.length === 0,
   `${icons.length} tray and app icons`,
   `missing ${missingIcons.join(', ')}: run \`node scripts/make-icons.mjs\` and check extraResources.`,
+);
+// The stigmer-local launchers (issue 13); Settings → Command line tool links the sh one.
+const launcher = path.join(shipped, 'bin/stigmer-local');
+check(
+  existsSync(launcher) &&
+    (statSync(launcher).mode & 0o111) !== 0 &&
+    existsSync(path.join(shipped, 'bin/stigmer-local.cmd')),
+  'the stigmer-local launchers (bin/stigmer-local, executable; bin/stigmer-local.cmd)',
+  'Check `bin/**` under extraResources in electron-builder.yml and that resources/bin/stigmer-local is executable.',
 );
 
 // Updates (issue 14): electron-builder writes the feed config from `publish`; the app reads it
