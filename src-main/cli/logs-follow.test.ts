@@ -23,7 +23,7 @@ const FLOODER = `  flooder:
     env: { FLOOD_LINES: "${LINES}", FLOOD_RATE: "20000", FLOOD_NEEDLE_AT: "15000" }
 `;
 
-describe('stigmer-local logs -f', () => {
+describe('stigmer-local logs -f, and colour on a terminal', () => {
   let build: CliBuild;
   let dir: string;
   let marker: string;
@@ -86,4 +86,22 @@ describe('stigmer-local logs -f', () => {
     expect(out).not.toMatch(/sk-ant-api03-A{20}/);
     expect(out).not.toContain('\u001b['); // colour only on a terminal
   }, 90_000);
+
+  it('colours only on a terminal, and never with NO_COLOR or --no-color', async () => {
+    const onTty = (env: string, flag = '') =>
+      new Promise<string>((resolve) => {
+        const cmd = `env ${env} ${process.execPath} ${build.cli} --user-data-dir ${dir} status ${flag}`;
+        const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: testEnv(dir) });
+        let screen = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
+        child.on('close', () => resolve(screen));
+      });
+    const coloured = await onTty('-u NO_COLOR');
+    expect(coloured).toContain('\u001b[32mready\u001b[0m');
+    expect(await onTty('NO_COLOR=1')).not.toContain('\u001b[');
+    expect(await onTty('-u NO_COLOR', '--no-color')).not.toContain('\u001b[');
+    const piped = await runCli(build, dir, ['status']);
+    expect(piped.stdout).toMatch(/stack ready/);
+    expect(piped.stdout).not.toContain('\u001b[');
+  });
 });
