@@ -18,6 +18,7 @@ import { StackLoader } from './stack';
 import { Supervisor, defaultGroupReader, heldAdvice } from './supervisor';
 import { startUsageReports } from './usage-reports';
 import { Attention } from './attention';
+import { setDescendantScanPace } from './supervisor/descendants';
 import { logMarkerFor } from './log-markers';
 import { ensurePrivateDir } from './private-files';
 import { BusyTracker, updateHandlers } from './updates';
@@ -228,6 +229,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // CPU and memory of the running services, pushed every 2 s while any runs and someone looks
   // (a visible window, a connected page): the figures feed nothing else.
   const attention = new Attention();
+  // Descendant scans keep pace with the figures: every 2 s while someone looks, else 30 s.
+  setDescendantScanPace(attention.looking);
+  attention.onChange(setDescendantScanPace);
   const usage = startUsageReports({
     attention,
     statuses: () => supervisor.statuses(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceStatus, UsageReport } from '../../src-shared/model/service';
 import type { GroupReader } from './supervisor';
+import { Attention } from './attention';
 import { startUsageReports } from './usage-reports';
 
 const running = (name: string, pid: number | null) => ({ name, pid }) as ServiceStatus;
@@ -41,5 +42,67 @@ describe('startUsageReports', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(reports.length).toBe(count); // nothing runs: one empty report, then quiet
     usage.stop();
+  });
+
+  it('samples only while someone looks, and starts afresh with a sample when someone does', async () => {
+    let reads = 0;
+    const reader: GroupReader = async (pgids) => {
+      reads++;
+      return new Map(pgids.map((p) => [p, { cpuMs: 10 * reads, rssBytes: 4096, processes: 1 }]));
+    };
+    const reports: UsageReport[] = [];
+    const attention = new Attention();
+    const usage = startUsageReports({
+      statuses: () => [running('server', 11)],
+      report: (r) => reports.push(r),
+      reader,
+      intervalMs: 5,
+      onProblem: () => undefined,
+      attention,
+    });
+    // A service runs, nobody looks: several periods pass without a single read of /proc.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reads).toBe(0);
+
+    attention.set('page:1', true);
+    await until(() => reports.length >= 2);
+    expect(reports[0]!.services.server!.cpuPercent).toBeNull(); // no earlier reading
+    expect(reports[1]!.services.server!.cpuPercent).not.toBeNull();
+
+    attention.set('page:1', false);
+    await new Promise((r) => setTimeout(r, 20)); // a sample in flight may still land
+    const count = reports.length;
+    const readsWhenHidden = reads;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reads).toBe(readsWhenHidden);
+    expect(reports.length).toBe(count);
+
+    // Looking again: the first figure is memory only, not CPU averaged over the hidden time.
+    attention.set('window:1', true);
+    await until(() => reports.length > count);
+    expect(reports[count]!.services.server!.cpuPercent).toBeNull();
+    usage.stop();
+    const stopped = reads;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(reads).toBe(stopped);
+  });
+});
+
+describe('Attention', () => {
+  it('is looking while any window or page is visible and tells each flip once', () => {
+    const attention = new Attention();
+    const flips: boolean[] = [];
+    const off = attention.onChange((looking) => flips.push(looking));
+    attention.set('window:1', true);
+    attention.set('page:1', true);
+    attention.set('window:1', false);
+    expect(attention.looking).toBe(true);
+    attention.set('page:1', false);
+    attention.set('page:1', false); // closed twice: no second flip
+    expect(attention.looking).toBe(false);
+    expect(flips).toEqual([true, false]);
+    off();
+    attention.set('page:2', true);
+    expect(flips).toEqual([true, false]);
   });
 });

@@ -62,6 +62,13 @@ function protectedPids(table: readonly ProcInfo[], selfPid: number): Set<number>
 
 /** The usage sampler's period: a tree is read as often as its CPU and memory are. */
 const SCAN_INTERVAL_MS = 2_000;
+/**
+ * The period while nobody looks at the app (see setDescendantScanPace). Each scan wakes the
+ * process and its V8 helper threads (~0.5% of a core at 2 s on a 2-core machine); daemons fork
+ * mostly at start, which the early, readiness and pre-stop scans and the tag search cover.
+ */
+const QUIET_SCAN_INTERVAL_MS = 30_000;
+let scanIntervalMs = SCAN_INTERVAL_MS;
 /** Extra scans soon after a spawn, when daemons usually fork. */
 const EARLY_SCAN_MS = [100, 500];
 
@@ -94,6 +101,25 @@ function scanWatched(): Promise<void> {
     } while (rescan);
   })().finally(() => (scanning = null));
   return scanning;
+}
+
+function startTimer(): void {
+  timer = setInterval(() => void scanWatched(), scanIntervalMs);
+  timer.unref();
+}
+
+/**
+ * Periodic scans every 2 s while someone looks at the app (`looking`), every 30 s while nobody
+ * does; a change of pace scans at once when speeding up. Applies to every watched tracker.
+ */
+export function setDescendantScanPace(looking: boolean): void {
+  const next = looking ? SCAN_INTERVAL_MS : QUIET_SCAN_INTERVAL_MS;
+  if (next === scanIntervalMs) return;
+  scanIntervalMs = next;
+  if (timer === null) return;
+  clearInterval(timer);
+  startTimer();
+  if (looking) void scanWatched();
 }
 
 /** Dependencies of a tracker; tests pass fakes. */
@@ -162,14 +188,11 @@ export class DescendantTracker {
     }
   }
 
-  /** Scan now, soon after spawn, and every SCAN_INTERVAL_MS until `unwatch` (Linux only). */
+  /** Scan now, soon after spawn, and periodically (see setDescendantScanPace) until `unwatch` (Linux only). */
   watch(): void {
     if (!this.io.enabled) return;
     watched.add(this);
-    if (timer === null) {
-      timer = setInterval(() => void scanWatched(), SCAN_INTERVAL_MS);
-      timer.unref();
-    }
+    if (timer === null) startTimer();
     void scanWatched();
     for (const ms of EARLY_SCAN_MS) {
       setTimeout(() => this.scanSoon(), ms).unref();
