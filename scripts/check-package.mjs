@@ -252,6 +252,15 @@ check(
   `its node_modules (${runnerDeps.join(', ')})`,
   `missing ${missingDeps.join(', ')}; ${restage}`,
 );
+const bundleFile = path.join(runnerPkg, 'workflow-bundle.js');
+check(
+  existsSync(bundleFile) &&
+    /\/\/# sourceMappingURL=data:application\/json;base64,\S+\s*$/.test(
+      readFileSync(bundleFile, 'utf8').slice(-4096),
+    ),
+  'its workflow-bundle.js has an inline source map (Temporal refuses a prebuilt bundle without one)',
+  'stage-runner.mjs appends one when the release lacks it; stage again.',
+);
 // electron-builder's filters drop some files silently (a root node_modules, see the yml): compare.
 const countFiles = (dir) => {
   const out = spawnSync('find', [dir, '-type', 'f'], { encoding: 'utf8' });

@@ -12,6 +12,7 @@
 // STIGMER_LOCAL_SKIP_RUNNER=1 (build an app without a bundled runner, e.g. Windows for now).
 import { spawnSync } from 'node:child_process';
 import {
+  appendFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -24,6 +25,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   defaultStageDir,
+  runnerPackageDir,
   pinPath,
   platformKey,
   readPin,
@@ -127,6 +129,27 @@ if (problems.length > 0) {
   );
 }
 
+/**
+ * Runner 3.8.0's workflow-bundle.js has no inline source map, and Temporal's worker refuses a
+ * prebuilt workflow bundle without one, so the runner as published never reaches "Worker ready"
+ * (README, "Workaround for runner 3.8.0"). The staged copy gets an empty one appended: a comment
+ * line, after the tarball was matched to the pin, recorded in staged.json. A release that ships
+ * a map is left as it is. Returns what was done, or null.
+ */
+function patchWorkflowBundle(tree) {
+  const file = path.join(runnerPackageDir(tree, pin), 'workflow-bundle.js');
+  if (!existsSync(file)) return null;
+  const text = readFileSync(file, 'utf8');
+  if (/\/\/# sourceMappingURL=data:application\/json;base64,[A-Za-z0-9+/=]+\s*$/.test(text))
+    return null;
+  const map = Buffer.from(JSON.stringify({ version: 3, sources: [], names: [], mappings: '' }));
+  appendFileSync(
+    file,
+    `\n//# sourceMappingURL=data:application/json;base64,${map.toString('base64')}\n`,
+  );
+  return `${path.relative(tree, file)}: an empty inline source map appended (Temporal refuses a prebuilt bundle without one)`;
+}
+
 // What this stage is made of; a stage with the same stamp is reused (CI packs more than once).
 const stamp = {
   package: pin.package,
@@ -136,6 +159,7 @@ const stamp = {
   node: pin.node,
   from: cacheTree,
   sqlite: sqliteLinkage(cacheTree),
+  patches: ['workflow-bundle.js inline source map, when missing'],
   installedAt: statSync(path.join(cacheTree, '.complete')).mtimeMs,
 };
 const stampFile = path.join(out, 'staged.json');
@@ -179,6 +203,8 @@ cpSync(path.join(cacheTree, 'node_modules'), path.join(out, 'node_modules'), {
   recursive: true,
   filter: keep,
 });
+const patched = patchWorkflowBundle(out);
+if (patched) say(`patched ${patched}`);
 const after = treeProblems(out, pin, stamp.platform);
 if (after.length > 0) fail(`the staged copy in ${out} is incomplete:\n  ${after.join('\n  ')}`);
 writeFileSync(stampFile, JSON.stringify(stamp, null, 2));
