@@ -1,2 +1,2 @@
 /** What the bench needs from the core, bundled by vite.bench.config.ts (there is no TS runner). */
-export { LogPipeline, parseRecord, rebuildOutput } from '../src-main/core/logs';
+export { LogCapture, LogPipeline, parseRecord, rebuildOutput } from '../src-main/core/logs';

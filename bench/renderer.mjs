@@ -3,7 +3,7 @@
 // long tasks (PerformanceObserver 'longtask' and a Chromium devtools.timeline trace) and frame
 // times (requestAnimationFrame deltas). Target of issue 4: no renderer main-thread task > 50 ms.
 //
-// Needs `npm run build` (dist/); builds it when dist/main/browser-host.js is missing.
+// Needs `npm run build` (dist/, or the build in BENCH_DIST); builds dist/ when it is missing.
 /* global document, requestAnimationFrame -- in functions run inside the page */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,6 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { distDir } from './host.mjs';
 
 const root = path.dirname(import.meta.dirname);
 const LONG_TASK_MS = 50;
@@ -57,7 +58,7 @@ async function startHost(userDataDir) {
   for (const name of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'CURSOR_API_KEY']) delete env[name];
   const child = spawn(
     process.execPath,
-    [path.join(root, 'dist/main/browser-host.js'), '--user-data-dir', userDataDir],
+    [path.join(distDir(), 'main/browser-host.js'), '--user-data-dir', userDataDir],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output = [];
@@ -146,7 +147,7 @@ export async function measureRenderer({
   seconds = 8,
   log = () => {},
 } = {}) {
-  if (!existsSync(path.join(root, 'dist/main/browser-host.js'))) {
+  if (!existsSync(path.join(distDir(), 'main/browser-host.js'))) {
     log('dist/ missing: running npm run build ...');
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   }

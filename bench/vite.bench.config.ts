@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 
 const root = import.meta.dirname;
 
-/** Bundles the capture core for `npm run bench` (plain Node 20, ES module, node builtins external). */
+/** Bundles the capture core and its worker for `npm run bench` (plain Node 20, ES modules, node builtins external). */
 export default defineConfig({
   logLevel: 'warn',
   build: {
@@ -16,7 +16,11 @@ export default defineConfig({
     sourcemap: false,
     ssr: true,
     lib: {
-      entry: { capture: resolve(root, 'capture-entry.ts') },
+      // The worker beside the bundle, as in dist/main: LogCapture in worker mode loads it by URL.
+      entry: {
+        capture: resolve(root, 'capture-entry.ts'),
+        'capture-worker': resolve(root, '../src-main/core/logs/capture-worker.ts'),
+      },
       formats: ['es'],
     },
     rollupOptions: {
