@@ -12,7 +12,7 @@ export interface CaptureHostOptions {
   /**
    * No ack while more than this many bytes wait in memory for the log files: the files are the
    * slow end, so their queue, not only the message queue, holds main (and the children) back.
-   * Default 4 MiB.
+   * Default 8 MiB (whole buffers, including the batch being written).
    */
   fileQueueBytes?: number;
 }
@@ -131,7 +131,7 @@ export class CaptureHost {
     this.ackTimer = null;
     if (this.unackedBytes === 0) return;
     const fileQueue = this.pipeline?.queuedFileBytes() ?? 0;
-    if (fileQueue > (this.options.fileQueueBytes ?? 4 * 1024 * 1024)) {
+    if (fileQueue > (this.options.fileQueueBytes ?? 8 * 1024 * 1024)) {
       // Look again once the writes had a moment (they complete on this thread's event loop).
       this.ackTimer = setTimeout(() => this.sendAck(), 5);
       return;

@@ -262,10 +262,10 @@ export class LogPipeline {
     return [...this.services.keys()];
   }
 
-  /** Bytes waiting in memory for the log files (all services): a worker acks only when few. */
+  /** Memory the log files' queues hold (all services): a worker acks only while it is small. */
   queuedFileBytes(): number {
     let n = 0;
-    for (const s of this.services.values()) n += s.sink.queuedBytes;
+    for (const s of this.services.values()) n += s.sink.heldBytes;
     return n;
   }
 

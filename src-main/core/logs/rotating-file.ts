@@ -14,6 +14,9 @@ export const DEFAULT_KEEP_FILES = 5;
 const HIGH_WATER_BYTES = 64 * 1024;
 /** Size of one queue part; records are encoded straight into these. */
 const PART_BYTES = 256 * 1024;
+/** Written part buffers kept for reuse while a flood lasts (4 MiB), and once the queue is empty. */
+const SPARE_PARTS = 16;
+const IDLE_SPARE_PARTS = 2;
 const LF = 0x0a;
 
 /** Options of a RotatingFileSink. */
@@ -83,6 +86,15 @@ export class RotatingFileSink {
    */
   private stageSrc: Buffer | null = null;
   private stageShift = 0;
+  /**
+   * Filled buffers replaced by a fresh `cur` (their parts may still be queued), and written ones
+   * kept for reuse: under a flood a new 256 KiB buffer per part, freed only at the next GC,
+   * piled up to tens of MiB; reusing a few keeps the sink's memory flat.
+   */
+  private retired: Buffer[] = [];
+  /** The retired buffers of the batch being written. */
+  private writing: Buffer[] = [];
+  private readonly spare: Buffer[] = [];
   private scheduled: NodeJS.Immediate | null = null;
   private draining: Promise<void> | null = null;
   private fh: FileHandle | null = null;
@@ -106,6 +118,17 @@ export class RotatingFileSink {
   /** Bytes queued in memory for the file, not yet handed to a write. */
   get queuedBytes(): number {
     return this.queued;
+  }
+
+  /**
+   * Memory the queue holds: whole buffers, not only their queued records (a part is a view that
+   * keeps its whole 256 KiB buffer), including the batch being written. What backpressure counts.
+   */
+  get heldBytes(): number {
+    let n = this.cur?.length ?? 0;
+    for (const b of this.retired) n += b.length;
+    for (const b of this.writing) n += b.length;
+    return n;
   }
 
   /** Queue a line; `text` is what goes to disk (the raw piece, without the viewer's cut marker). */
@@ -192,7 +215,9 @@ export class RotatingFileSink {
   /** Seal `cur` and continue in a fresh part of at least `n` bytes. */
   private newPart(n: number): void {
     this.seal();
-    this.cur = Buffer.allocUnsafe(Math.max(PART_BYTES, n));
+    if (this.cur !== null) this.retired.push(this.cur);
+    const reuse = n <= PART_BYTES ? this.spare.pop() : undefined;
+    this.cur = reuse ?? Buffer.allocUnsafe(Math.max(PART_BYTES, n));
     this.curStart = 0;
     this.curLen = 0;
   }
@@ -248,6 +273,10 @@ export class RotatingFileSink {
       this.seal();
       const marker = this.gap !== null && this.gap.lines > 0 ? this.markerRecord(this.gap) : null;
       const parts = marker === null ? this.parts : [marker, ...this.parts];
+      // Buffers retired before this seal hold no record outside `parts` (or earlier batches).
+      const retired = this.retired;
+      this.retired = [];
+      this.writing = retired;
       this.parts = [];
       this.queued = 0;
       this.written = 0;
@@ -269,7 +298,13 @@ export class RotatingFileSink {
         this.gap = widenGap(this.gap, batch, gapReason(error));
         this.onError(error, { lines: batch.lines, bytes: batch.bytes });
       }
+      this.writing = [];
+      for (const buf of retired) {
+        if (buf.length === PART_BYTES && this.spare.length < SPARE_PARTS) this.spare.push(buf);
+      }
     }
+    // The flood is over (for now): keep only a couple of spares.
+    this.spare.length = Math.min(this.spare.length, IDLE_SPARE_PARTS);
   }
 
   private markerRecord(gap: LogGap): Buffer {
