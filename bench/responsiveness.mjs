@@ -8,10 +8,20 @@
 // (STIGMER_LOCAL_CAPTURE=inline, the pre-worker design, and worker).
 //
 // `node bench/responsiveness.mjs [lines] [mode]` runs it alone (BENCH_DIST picks the build).
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { NO_DEFAULTS, connect, percentile, root, rssOf, sleep, startHost } from './host.mjs';
+import {
+  NO_DEFAULTS,
+  connect,
+  distDir,
+  percentile,
+  root,
+  rssOf,
+  sleep,
+  startHost,
+} from './host.mjs';
 
 const PERIOD_MS = 5;
 const MB = 1024 * 1024;
@@ -81,6 +91,14 @@ export async function measureResponsiveness({
   afterSeconds = 30,
   log = () => {},
 } = {}) {
+  // Without its worker file the host quietly captures inline: that would be no worker figure.
+  const worker = path.join(distDir(), 'main/capture-worker.mjs');
+  if (mode === 'worker' && !existsSync(worker)) {
+    throw new Error(
+      `${worker} is missing, so the host would capture inline; build it with ` +
+        '`npx vite build --config vite.main.config.ts --mode worker` (npm run build does).',
+    );
+  }
   const eldFile = path.join(os.tmpdir(), `stigmer-bench-eld-${process.pid}-${mode}.json`);
   const host = await startHost({
     stackYaml: floodStackYaml(lines),
