@@ -46,8 +46,8 @@ const IDLE_NAMES = ['server-a', 'server-b', 'runner'];
 /**
  * CPU% of the host process (100 = one core) over `seconds`, after `settleSeconds` with the stack
  * ready (V8 keeps compiling and shrinking its heap for several seconds after a start; that is
- * start-up, not idle). `looking`: a window
- * stays connected (the browser host counts a connected page as looking).
+ * start-up, not idle). `looking`: a window stays connected (the browser host counts a connected
+ * page as looking).
  */
 export async function measureIdleCpu({
   seconds = 60,
