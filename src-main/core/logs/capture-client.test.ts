@@ -217,6 +217,22 @@ describe('LogCapture in a worker thread', () => {
     expect((await records('wide')).filter((r) => r.stream === 'stdout')).toHaveLength(2000);
   });
 
+  it('carries chunks that do not own their memory through the shared ring', async () => {
+    const { c } = capture();
+    await c.flush(); // the worker runs (its hello came before this reply)
+    let text = '';
+    for (let i = 1; i <= 3000; i++) text += `[INFO] view line ${i}\n`;
+    const all = Buffer.from(text);
+    // Views into one buffer, cut mid-line: none of them can be transferred.
+    for (let off = 0; off < all.length; off += 1000) {
+      c.write('view', 'stdout', all.subarray(off, off + 1000));
+    }
+    expect(all.subarray(0, 10).toString()).toBe('[INFO] vie'); // still ours: copied, not taken
+    await c.flush();
+    const recs = await records('view');
+    expect(recs.map((r) => r.text)).toEqual(text.trimEnd().split('\n'));
+  });
+
   it('asks the caller to pause while the worker is behind, and releases once it caught up', async () => {
     const { c } = capture({ highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 });
     const big = Buffer.alloc(256 * 1024, 'a\n');

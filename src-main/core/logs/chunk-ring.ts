@@ -1,9 +1,8 @@
 /**
- * A fixed byte ring in a SharedArrayBuffer that carries raw pipe chunks from the main thread to
- * the capture worker. Why not transfer each chunk: every transferred chunk becomes an
- * ArrayBuffer in the worker that lives until its next GC, and under a flood tens of MiB of them
- * piled up there; a fixed ring costs one memcpy per chunk on main and no allocation at all in
- * the worker. The worker copies out all it keeps (splitter, file sink), then releases the bytes.
+ * A fixed byte ring in a SharedArrayBuffer that carries raw chunks from the main thread to the
+ * capture worker when they cannot be transferred (a view into a larger buffer, e.g. a pooled
+ * one): one memcpy on main and no allocation in the worker, instead of a fresh ArrayBuffer per
+ * message. The worker copies out all it keeps (splitter, file sink), then releases the bytes.
  */
 const HEADER = 8;
 
