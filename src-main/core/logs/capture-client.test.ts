@@ -217,6 +217,24 @@ describe('LogCapture in a worker thread', () => {
     expect((await records('wide')).filter((r) => r.stream === 'stdout')).toHaveLength(2000);
   });
 
+  it('a tail asked while the worker dies is still answered (from the files)', async () => {
+    const { c } = capture({ maxRestarts: 0 });
+    await run(c, 'gone', { LINES: '100' });
+    await c.flush();
+    const worker = c.currentWorker!;
+    const asked = c.tail('gone');
+    await worker.terminate();
+    const lines = await asked;
+    expect(lines.filter((l) => l.stream === 'stdout')).toHaveLength(100);
+    // No restarts allowed: capture goes on here, and the log says so.
+    expect(c.mode).toBe('inline');
+    c.mark('gone', 'still captured');
+    await c.flush();
+    const texts = (await records('gone')).map((r) => r.text);
+    expect(texts.at(-1)).toBe('still captured');
+    expect(texts.some((t) => t.includes('log capture runs on the main thread'))).toBe(true);
+  });
+
   it('carries chunks that do not own their memory through the shared ring', async () => {
     const { c } = capture();
     await c.flush(); // the worker runs (its hello came before this reply)

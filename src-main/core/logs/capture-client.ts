@@ -441,7 +441,10 @@ export class LogCapture {
       this.since = now;
       const again = this.restarts < (this.options.maxRestarts ?? 2) && this.startWorker(url);
       if (again) this.restarts++;
-      else this.goInline(`its worker stopped ${this.restarts + 1} times (last: ${why})`);
+      else {
+        const times = this.restarts === 0 ? 'once' : `${this.restarts + 1} times`;
+        this.goInline(`its worker stopped ${times} (last: ${why})`);
+      }
       this.options.onProblem?.(
         `log capture worker stopped (${why}); ${again ? 'restarted' : 'capturing on the main thread'}`,
       );
