@@ -1,76 +1,28 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogLevel, LogLine, OutputStream } from '../../../src-shared/model/log';
+import { CaptureFlow } from './capture-flow';
 import { CaptureHost } from './capture-host';
+import {
+  RING_BYTES,
+  defaultWorkerUrl,
+  engineSettings,
+  gapText,
+  noticeText,
+  ownBytes,
+  ownsBuffer,
+  workerPath,
+  type LogCaptureOptions,
+} from './capture-options';
+import type { CaptureMode, FromCapture, ToCapture } from './capture-protocol';
+import { CaptureRequests } from './capture-requests';
 import { ChunkRingWriter } from './chunk-ring';
-import type { CaptureMode, CaptureSettings, FromCapture, ToCapture } from './capture-protocol';
 import type { BatchListener, RedactionListener } from './log-pipeline';
 import { readTail } from './read-tail';
 import { Redactor, type NamedSecret } from './redactor';
 import { DEFAULT_RING_CAPACITY } from './ring-buffer';
-import type { LogGap } from './write-gap';
 
-/** Options of a LogCapture: the engine's settings plus where and how it runs. */
-export interface LogCaptureOptions extends CaptureSettings {
-  /** `worker` (default) or `inline` (the same engine on the main thread). */
-  mode?: CaptureMode;
-  /** The built worker (capture-worker.mjs); default: next to this module; null: none. */
-  workerUrl?: URL | null;
-  onFileError?: (service: string, error: Error, lost: { lines: number; bytes: number }) => void;
-  onFileRecovered?: (service: string, gap: LogGap) => void;
-  /** Told when the worker fails, restarts or cannot start (no secret in the text). */
-  onProblem?: (message: string) => void;
-  /** Fresh workers started after one stopped before capture falls back to inline. Default 2. */
-  maxRestarts?: number;
-  /** A tail or flush the worker has not answered by then is answered from the files. Default 5 s. */
-  requestTimeoutMs?: number;
-  /** Bytes handed to the worker and not yet consumed past which children are paused. Default 8 MiB. */
-  highWaterBytes?: number;
-  /** ...and below which they resume. Default 2 MiB. */
-  lowWaterBytes?: number;
-  /** The worker's V8 old-space limit; past it the worker dies and is restarted. Default 64 MB. */
-  workerHeapMb?: number;
-}
-
-interface Pending {
-  resolve: (lines: LogLine[] | undefined) => void;
-  fallback: () => Promise<LogLine[] | undefined>;
-  timer: NodeJS.Timeout | null;
-}
-
-const WORKER_FILE = 'capture-worker.mjs';
-/** The shared chunk ring: as large as the default high-water mark (a power of two). */
-const RING_BYTES = 8 * 1024 * 1024;
-/** A service printed within this long before the worker died may have lost lines. */
-const RECENT_MS = 2_000;
-
-/**
- * Where the built worker is. From inside Electron's app.asar it is the unpacked copy: a worker's
- * ES module loader and the worker's own imports are not reliably served from the archive, so
- * electron-builder unpacks the worker (it is one self-contained file).
- */
-export function workerPath(url: URL): string {
-  return fileURLToPath(url).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
-}
-
-/** The default worker, beside the built main bundle; null when running from TypeScript sources. */
-function defaultWorkerUrl(): URL | null {
-  if (import.meta.url.endsWith('.ts')) return null; // sources (vitest): there is no bundle here
-  return new URL(`./${WORKER_FILE}`, import.meta.url);
-}
-
-/** True when the Buffer is the whole of its ArrayBuffer, so handing that over loses nothing else. */
-function ownsBuffer(chunk: Buffer): boolean {
-  return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-}
-
-/** UTF-8 bytes in a buffer of their own (never Buffer's shared pool, where they would linger). */
-function ownBytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(Buffer.byteLength(text, 'utf8'));
-  Buffer.from(bytes.buffer).write(text, 'utf8');
-  return bytes;
-}
+export type { LogCaptureOptions } from './capture-options';
 
 /**
  * Log capture for the whole app, with the interface app-core used on LogPipeline. In worker mode
@@ -94,23 +46,23 @@ export class LogCapture {
   private readonly batchListeners = new Set<BatchListener>();
   private readonly redactionListeners = new Set<RedactionListener>();
   /** Bytes handed to the worker and not yet acknowledged, per service and in all. */
-  private readonly posted = new Map<string, number>();
-  private inFlight = 0;
-  private readonly lastWrite = new Map<string, number>();
+  private readonly flow: CaptureFlow;
   private readonly known = new Set<string>();
   private notice: string | null = null;
   private readonly noticed = new Set<string>();
   private restarts = 0;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly requests = new CaptureRequests();
   private maxSeq: number;
   private since = Date.now();
   private lastFault: string | null = null;
-  private pressure: { promise: Promise<void>; release: () => void } | null = null;
   private closed = false;
 
   constructor(private readonly options: LogCaptureOptions) {
     this.maxSeq = options.seqStart ?? 0;
+    this.flow = new CaptureFlow(
+      options.highWaterBytes ?? 8 * 1024 * 1024,
+      options.lowWaterBytes ?? 2 * 1024 * 1024,
+    );
     const url = options.workerUrl === undefined ? defaultWorkerUrl() : options.workerUrl;
     if (options.mode === 'inline' || url === null) this.goInline(null);
     else if (!existsSync(workerPath(url))) {
@@ -153,7 +105,7 @@ export class LogCapture {
     if (slot) {
       const ring = { offset: slot.offset, length: bytes, skip: slot.skip };
       this.worker!.postMessage({ type: 'write', service, stream, at, ring } satisfies ToCapture);
-      this.count(service, bytes, at);
+      this.flow.sent(service, bytes, at);
       return;
     }
     // Owned chunks, chunks before the worker runs (copied: kept for a replay) and chunks the
@@ -168,13 +120,7 @@ export class LogCapture {
       this.worker!.postMessage({ ...message, data: new Uint8Array(chunk) });
     }
     if (!this.started) this.replay.push(message);
-    this.count(service, bytes, at);
-  }
-
-  private count(service: string, bytes: number, at: number): void {
-    this.posted.set(service, (this.posted.get(service) ?? 0) + bytes);
-    this.lastWrite.set(service, at);
-    this.inFlight += bytes;
+    this.flow.sent(service, bytes, at);
   }
 
   /** The child's pipes closed: emit both streams' unfinished last lines. */
@@ -239,15 +185,7 @@ export class LogCapture {
    * before: lossless, the child waits); else null.
    */
   backpressure(): Promise<void> | null {
-    if (this.inline || this.inFlight < (this.options.highWaterBytes ?? 8 * 1024 * 1024)) {
-      return null;
-    }
-    if (this.pressure === null) {
-      let release!: () => void;
-      const promise = new Promise<void>((resolve) => (release = resolve));
-      this.pressure = { promise, release };
-    }
-    return this.pressure.promise;
+    return this.inline ? null : this.flow.backpressure();
   }
 
   /** Resolves once every line captured so far is on disk (or the worker did not answer). */
@@ -266,7 +204,7 @@ export class LogCapture {
       async () => undefined,
     );
     this.closed = true;
-    this.releasePressure();
+    this.flow.release();
     const worker = this.worker;
     this.worker = null;
     await worker?.terminate();
@@ -298,25 +236,9 @@ export class LogCapture {
     fallback: () => Promise<LogLine[] | undefined>,
   ): Promise<LogLine[] | undefined> {
     if (this.closed) return fallback();
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      // Inline answers come from this thread and cannot hang; only a worker gets a deadline.
-      const timer = this.inline
-        ? null
-        : setTimeout(() => this.answer(id, null), this.options.requestTimeoutMs ?? 5_000);
-      this.pending.set(id, { resolve, fallback, timer });
-      this.send(build(id));
-    });
-  }
-
-  /** Settle a request with the engine's lines, or (lines null) from its fallback. */
-  private answer(id: number, lines: LogLine[] | undefined | null): void {
-    const p = this.pending.get(id);
-    if (p === undefined) return;
-    this.pending.delete(id);
-    if (p.timer) clearTimeout(p.timer);
-    if (lines !== null) p.resolve(lines);
-    else void p.fallback().then(p.resolve, () => p.resolve(undefined));
+    // Inline answers come from this thread and cannot hang; only a worker gets a deadline.
+    const deadline = this.inline ? null : (this.options.requestTimeoutMs ?? 5_000);
+    return this.requests.ask((id) => this.send(build(id)), fallback, deadline);
   }
 
   private receive(message: FromCapture): void {
@@ -353,18 +275,12 @@ export class LogCapture {
         this.options.onFileRecovered?.(message.service, message.gap);
         return;
       case 'ack':
-        for (const [service, bytes] of Object.entries(message.bytes)) {
-          this.posted.set(service, Math.max(0, (this.posted.get(service) ?? 0) - bytes));
-          this.inFlight = Math.max(0, this.inFlight - bytes);
-        }
-        if (this.inFlight <= (this.options.lowWaterBytes ?? 2 * 1024 * 1024)) {
-          this.releasePressure();
-        }
+        this.flow.consumed(message.bytes);
         return;
       case 'reply': {
         const last = message.lines?.at(-1);
         if (last && last.seq > this.maxSeq) this.maxSeq = last.seq;
-        this.answer(message.id, message.lines);
+        this.requests.answer(message.id, message.lines);
         return;
       }
       case 'fault':
@@ -402,15 +318,7 @@ export class LogCapture {
     this.worker = worker;
     this.started = false;
     this.ring = new ChunkRingWriter(RING_BYTES);
-    const {
-      mode: _m,
-      workerUrl: _w,
-      onFileError: _e,
-      onFileRecovered: _r,
-      onProblem: _p,
-      ...rest
-    } = this.options;
-    const settings: CaptureSettings = { ...stripFunctions(rest), seqStart: this.maxSeq };
+    const settings = engineSettings(this.options, this.maxSeq);
     worker.postMessage({ type: 'init', settings, ring: this.ring.buffer } satisfies ToCapture);
     this.sendSecrets();
     return true;
@@ -423,13 +331,7 @@ export class LogCapture {
     const why = this.lastFault ?? `exit code ${code}`;
     this.lastFault = null;
     const now = Date.now();
-    const affected = [...this.known].filter(
-      (s) => (this.posted.get(s) ?? 0) > 0 || now - (this.lastWrite.get(s) ?? 0) < RECENT_MS,
-    );
-    const lost = new Map(this.posted);
-    this.posted.clear();
-    this.inFlight = 0;
-    this.releasePressure();
+    const lost = this.flow.lost(this.known, now);
     if (this.closed) return;
     if (!this.started) {
       // It never ran: nothing was captured there; what it was sent is replayed here.
@@ -448,36 +350,18 @@ export class LogCapture {
       this.options.onProblem?.(
         `log capture worker stopped (${why}); ${again ? 'restarted' : 'capturing on the main thread'}`,
       );
-      for (const service of affected) {
-        const bytes = lost.get(service) ?? 0;
-        this.mark(
-          service,
-          `── log capture restarted: its worker stopped (${why}). Lines this service printed just before (up to ${bytes.toLocaleString('en-US')} bytes not yet written, plus any partial line) are missing from this log and the viewer. ──`,
-          'warn',
-        );
-      }
+      for (const [service, bytes] of lost) this.mark(service, gapText(why, bytes), 'warn');
     }
     // Requests the dead worker will never answer: from the files.
-    for (const id of [...this.pending.keys()]) this.answer(id, null);
+    this.requests.fallBackAll();
   }
 
   private goInline(reason: string | null): void {
     this.inline = new CaptureHost((m) => this.receive(m), { acks: false });
-    const {
-      mode: _m,
-      workerUrl: _w,
-      onFileError: _e,
-      onFileRecovered: _r,
-      onProblem: _p,
-      ...rest
-    } = this.options;
-    void this.inline.handle({
-      type: 'init',
-      settings: { ...stripFunctions(rest), seqStart: this.maxSeq },
-    });
+    void this.inline.handle({ type: 'init', settings: engineSettings(this.options, this.maxSeq) });
     this.sendSecrets();
     if (reason === null) return;
-    this.notice = `── log capture runs on the main thread: ${reason}. Logs are complete, but the app may answer more slowly while a service prints a lot; restart the app to try the worker again. ──`;
+    this.notice = noticeText(reason);
     this.options.onProblem?.(`log capture runs on the main thread: ${reason}`);
     for (const service of this.known) this.tellNotice(service);
   }
@@ -493,19 +377,6 @@ export class LogCapture {
     this.noticed.add(service);
     this.mark(service, this.notice, 'warn');
   }
-
-  private releasePressure(): void {
-    const p = this.pressure;
-    this.pressure = null;
-    p?.release();
-  }
-}
-
-/** Only plain data crosses to a worker. */
-function stripFunctions<T extends object>(o: T): CaptureSettings {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => typeof v !== 'function'),
-  ) as unknown as CaptureSettings;
 }
 
 /** Builds the app's log capture: a worker unless `mode` (STIGMER_LOCAL_CAPTURE) says inline. */
