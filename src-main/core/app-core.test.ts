@@ -206,6 +206,7 @@ describe('app core', () => {
 
   it('pushes CPU and memory of running services, then an empty report once they stop', async () => {
     const c = await makeCore(serverOnly(await freePort()), { usageIntervalMs: 50 });
+    c.setLooking('window:1', true); // figures are sampled only while a window looks
     const reports: UsageReport[] = [];
     c.onEvent((channel, payload) => {
       if (channel === 'services:usage') reports.push(payload as UsageReport);
