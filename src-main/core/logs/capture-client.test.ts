@@ -251,6 +251,18 @@ describe('LogCapture in a worker thread', () => {
     expect(recs.map((r) => r.text)).toEqual(text.trimEnd().split('\n'));
   });
 
+  it('inline, asks the caller to pause while the log files are behind', async () => {
+    const { c } = capture({ mode: 'inline', highWaterBytes: 1024 * 1024, lowWaterBytes: 0 });
+    expect(c.backpressure()).toBeNull();
+    c.write('fbp', 'stdout', Buffer.alloc(4 * 1024 * 1024, `${'b'.repeat(1023)}\n`));
+    const wait = c.backpressure();
+    expect(wait).toBeInstanceOf(Promise);
+    await wait;
+    expect(c.backpressure()).toBeNull();
+    await c.flush();
+    expect((await records('fbp')).length).toBe(4096);
+  });
+
   it('asks the caller to pause while the worker is behind, and releases once it caught up', async () => {
     const { c } = capture({ highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 });
     const big = Buffer.alloc(256 * 1024, 'a\n');

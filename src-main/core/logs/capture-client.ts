@@ -56,6 +56,8 @@ export class LogCapture {
   private since = Date.now();
   private lastFault: string | null = null;
   private closed = false;
+  /** Inline capture: children wait for the log files' queues to shrink. */
+  private fileWait: Promise<void> | null = null;
 
   constructor(private readonly options: LogCaptureOptions) {
     this.maxSeq = options.seqStart ?? 0;
@@ -185,7 +187,22 @@ export class LogCapture {
    * before: lossless, the child waits); else null.
    */
   backpressure(): Promise<void> | null {
-    return this.inline ? null : this.flow.backpressure();
+    if (!this.inline) return this.flow.backpressure();
+    // Inline, the files are the slow end: wait while their queues hold too much (the writes
+    // complete on this thread's event loop, which a paused child leaves free for them).
+    const inline = this.inline;
+    const high = this.options.highWaterBytes ?? 8 * 1024 * 1024;
+    if (this.fileWait !== null || inline.heldFileBytes() < high) return this.fileWait;
+    const low = this.options.lowWaterBytes ?? 2 * 1024 * 1024;
+    this.fileWait = new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (inline.heldFileBytes() > low && !this.closed) return;
+        clearInterval(timer);
+        this.fileWait = null;
+        resolve();
+      }, 5);
+    });
+    return this.fileWait;
   }
 
   /** Resolves once every line captured so far is on disk (or the worker did not answer). */

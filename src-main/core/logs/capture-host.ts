@@ -95,6 +95,11 @@ export class CaptureHost {
     }
   }
 
+  /** Memory the log files' queues hold (whole buffers): inline capture's backpressure. */
+  heldFileBytes(): number {
+    return this.pipeline?.queuedFileBytes() ?? 0;
+  }
+
   /**
    * An error as it may be told to main: its kind and its message redacted with the current
    * values and key shapes, cut short; never a line's content on purpose.

@@ -125,7 +125,8 @@ export class RotatingFileSink {
    * keeps its whole 256 KiB buffer), including the batch being written. What backpressure counts.
    */
   get heldBytes(): number {
-    let n = this.cur?.length ?? 0;
+    // The current buffer counts while it holds records not yet handed to a write.
+    let n = this.cur !== null && this.curLen > this.curStart ? this.cur.length : 0;
     for (const b of this.retired) n += b.length;
     for (const b of this.writing) n += b.length;
     return n;
