@@ -38,6 +38,7 @@ async function hostRecordingLooks(): Promise<{ host: BrowserHost; looks: [string
   const host = await startBrowserHost({
     core: recording,
     rendererDir: join(dir, 'renderer'),
+    port: 0,
     log: () => undefined, // the refused socket's line is expected
   });
   cleanups.push(async () => {
