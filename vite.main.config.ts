@@ -37,8 +37,8 @@ export default defineConfig(({ mode }) => {
             : {
                 main: resolve(root, 'src-main/shell/main.ts'),
                 'browser-host': resolve(root, 'src-main/browser-host/cli.ts'),
-              // `stigmer-local` (package.json bin): ESM with #!/usr/bin/env node.
-              cli: resolve(root, 'src-main/cli/main.ts'),
+                // `stigmer-local` (package.json bin): ESM with #!/usr/bin/env node.
+                cli: resolve(root, 'src-main/cli/main.ts'),
               }) as Record<string, string>,
         formats: [preload ? 'cjs' : 'es'],
       },
