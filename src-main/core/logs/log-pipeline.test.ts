@@ -158,6 +158,35 @@ describe('LogPipeline', () => {
     expect(await fileRecords('svc')).toHaveLength(5_100);
   });
 
+  it('caps a live batch by default at 500 lines or 256 KiB, newest kept, the rest counted', async () => {
+    const t = manualTimer();
+    const p = new LogPipeline({ logDir: dir, timer: t.timer });
+    const got: [number, number, string][] = [];
+    p.onBatch((lines, skipped) => void got.push([lines.length, skipped, lines.at(-1)!.text]));
+    p.write(
+      'svc',
+      'stdout',
+      Buffer.from(Array.from({ length: 3_000 }, (_, i) => `s${i}\n`).join('')),
+    );
+    t.fire();
+    // 1,000 lines of ~1 KiB weigh ~1.1 MiB by lineCost: the byte cap binds (~235 lines).
+    const wide = 'w'.repeat(1024);
+    p.write(
+      'svc',
+      'stdout',
+      Buffer.from(Array.from({ length: 1_000 }, (_, i) => `${wide}${i}\n`).join('')),
+    );
+    t.fire();
+    await p.close();
+    expect(got[0]).toEqual([500, 2_500, 's2999']);
+    const [n, skipped, last] = got[1]!;
+    expect(n).toBe(Math.floor((256 * 1024) / (wide.length + 3 + 100)));
+    expect(n + skipped).toBe(1_000);
+    expect(last).toBe(`${wide}999`);
+    // The live stream skips; the file never does.
+    expect(await fileRecords('svc')).toHaveLength(4_000);
+  });
+
   it('drops from the live stream only while a slow consumer drains; the file keeps every line', async () => {
     const t = manualTimer();
     const p = new LogPipeline({ logDir: dir, timer: t.timer, maxBatchLines: 50 });

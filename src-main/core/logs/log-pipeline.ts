@@ -35,9 +35,9 @@ export interface LogPipelineOptions {
   keepFiles?: number;
   /** Minimum time between two live batches. Default 16 ms (~60 Hz). */
   batchIntervalMs?: number;
-  /** Most lines in one live batch; older excess is skipped. Default 2,000. */
+  /** Most lines in one live batch; older excess is skipped. Default 500 (~30,000 lines/s). */
   maxBatchLines?: number;
-  /** Most bytes (by lineCost) in one live batch; older excess is skipped. Default 1 MiB. */
+  /** Most bytes (by lineCost) in one live batch; older excess is skipped. Default 256 KiB. */
   maxBatchBytes?: number;
   /** The first line gets seq `seqStart + 1` (a restarted capture worker continues the count). */
   seqStart?: number;
@@ -87,8 +87,16 @@ const EMPTY = Buffer.alloc(0);
 
 /** Default byte cap of one service's ring: the most one `logs:tail` reply carries anyway. */
 export const DEFAULT_RING_MAX_BYTES = 8 * 1024 * 1024;
-/** Default byte cap of one live batch (~60 a second reach the window). */
-export const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
+/**
+ * Default caps of one live batch (~60 a second reach the window): ~30,000 lines/s, 15 MB/s at
+ * most. A window shows a few thousand lines a second at best; under a flood the rest is counted
+ * as skipped (the files and the ring have every line). Measured, 2,000,000-line flood through
+ * the browser host: 2,000 lines / 1 MiB per batch made ~125,000 LogLine objects a second that
+ * main received from the worker and re-serialised for its clients, its largest RSS share.
+ */
+export const DEFAULT_MAX_BATCH_LINES = 500;
+/** See DEFAULT_MAX_BATCH_LINES. */
+export const DEFAULT_MAX_BATCH_BYTES = 256 * 1024;
 
 /**
  * What a line weighs in memory, estimated in O(1): its text (one byte per character for the
@@ -135,7 +143,7 @@ export class LogPipeline {
     this.timer = options.timer ?? defaultTimer;
     this.marker = cutMarker(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     this.live = new BoundedRing<LogLine>(
-      options.maxBatchLines ?? 2_000,
+      options.maxBatchLines ?? DEFAULT_MAX_BATCH_LINES,
       options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
       lineCost,
     );
