@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
 import type { LogLine } from '../../src-shared/model/log';
-import { LineBuffer } from './log-buffer';
+import { LineBuffer, LOG_VIEW_CAP } from './log-buffer';
 
 /** The key of the merged "All" view; every other view key is a service name. */
 export const ALL_VIEW = '*';
@@ -61,9 +61,46 @@ const isCut = (cut: Cut | null, line: LogLine): boolean =>
   (line.time <= cut.time || (line.seq > 0 && line.seq <= (cut.seq[line.service] ?? 0)));
 const lineKey = (l: LogLine) => `${l.service}\u0000${l.seq}\u0000${l.time}`;
 
+/**
+ * Live lines held back for at most this long when no animation frame comes (a hidden window
+ * gets none), so a view shown later is never staler than this.
+ */
+const HOLD_MS = 100;
+
 /** Logs store: per-service views and the merged "All" view, each capped at 100,000 lines. */
 export const useLogs = create<LogsState>((set, get) => {
   const requested = new Set<string>();
+  // Live batches wait here until the next frame and go in as one: under a flood several
+  // `logs:lines` events arrive per frame (more on a busy machine), and each store change costs a
+  // render and a layout, so one per frame is all the screen can show anyway. Bounded: past one
+  // view's worth of lines they go in at once.
+  let queued: (readonly LogLine[])[] = [];
+  let queuedLines = 0;
+  let queuedSkipped = 0;
+  let frame: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const flush = (): void => {
+    if (frame !== null) cancelAnimationFrame(frame);
+    if (timer !== null) clearTimeout(timer);
+    frame = timer = null;
+    if (queued.length === 0 && queuedSkipped === 0) return;
+    const lines = queued.length === 1 ? queued[0]! : queued.flat();
+    const skipped = queuedSkipped;
+    queued = [];
+    queuedLines = queuedSkipped = 0;
+    append(lines, skipped);
+  };
+
+  const enqueue = (lines: readonly LogLine[], skipped: number): void => {
+    queued.push(lines);
+    queuedLines += lines.length;
+    queuedSkipped += skipped;
+    if (queuedLines >= LOG_VIEW_CAP) return flush();
+    if (timer === null) timer = setTimeout(flush, HOLD_MS);
+    if (frame === null && typeof requestAnimationFrame === 'function')
+      frame = requestAnimationFrame(flush);
+  };
 
   const append = (lines: readonly LogLine[], skipped: number): void => {
     const views = { ...get().views };
@@ -96,6 +133,7 @@ export const useLogs = create<LogsState>((set, get) => {
   const load = async (key: string): Promise<void> => {
     try {
       const { lines } = await api.logsTail(key === ALL_VIEW ? null : key, TAIL_LIMIT);
+      flush(); // So the merge below sees every live line that came before the tail.
       const view = get().views[key] ?? emptyView();
       const held = view.buffer.toArray();
       const seen = new Set(held.map(lineKey));
@@ -131,9 +169,12 @@ export const useLogs = create<LogsState>((set, get) => {
     error: null,
     folder: null,
     init() {
-      const off = api.onLogLines((batch) => append(batch.lines, batch.skipped));
+      const off = api.onLogLines((batch) => enqueue(batch.lines, batch.skipped));
       get().ensureLoaded(ALL_VIEW);
-      return off;
+      return () => {
+        off();
+        flush();
+      };
     },
     ensureLoaded(key) {
       if (requested.has(key)) return;
@@ -144,6 +185,7 @@ export const useLogs = create<LogsState>((set, get) => {
       for (const key of requested) void load(key);
     },
     clearView(key) {
+      flush(); // Lines that came before the click are cleared with the rest.
       const view = get().views[key] ?? emptyView();
       const seq: Record<string, number> = { ...view.cut?.seq };
       for (const line of view.buffer.toArray())

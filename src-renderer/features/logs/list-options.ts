@@ -22,7 +22,9 @@ export function listOptions(rows: ListRows, follow: boolean) {
     count: rows.count,
     estimateSize: () => ROW_HEIGHT,
     getItemKey: (i: number) => rows.idAt(i),
-    overscan: 30,
+    // Rows beyond the viewport kept rendered. Following a flood every row is new on every batch,
+    // so each one here is DOM work per frame; 10 rows still hide a fling's first frame.
+    overscan: 10,
     anchorTo: follow ? 'start' : 'end',
   } satisfies Partial<VirtualizerOptions<Element, Element>>;
 }

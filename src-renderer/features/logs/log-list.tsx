@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, type MutableRefObject } from 'react';
+import { useCallback, useLayoutEffect, useRef, type MutableRefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { LogRow } from './log-row';
 import type { VisibleIndex } from './visible-index';
@@ -42,11 +42,31 @@ export function LogList(props: LogListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const lastTop = useRef(0);
   const lastCount = useRef(0);
+  /** The scroll offset Follow last wrote (null once anything else may have moved the view). */
+  const pinnedAt = useRef<number | null>(null);
   const count = index.count;
+  // One key function per index version: a new one makes the virtualizer rebuild its positions of
+  // all (up to 100,000) rows, which a re-render for a scroll alone does not need.
+  const getItemKey = useCallback((i: number) => index.idAt(i), [index, version]);
   const virtualizer = useVirtualizer({
     ...listOptions(index, follow),
+    getItemKey,
     getScrollElement: () => scroller.current,
+    // A scroll re-renders in React's own time, not synchronously inside the scroll event (where
+    // under a flood it landed on top of the batch's render in one long task).
+    useFlushSync: false,
   });
+  // Following without wrap, every row is 18 px, so the end offset is known without asking the
+  // browser: the rows are computed at the end in this render, and the layout effect below writes
+  // it. (scrollToIndex would read scrollHeight, forcing a layout of the list on every batch, and
+  // then re-check it in an animation frame loop: measured as the renderer's largest cost.)
+  const pinned = follow && !wrap && count > 0;
+  if (pinned)
+    virtualizer.scrollOffset = Math.max(
+      0,
+      virtualizer.getTotalSize() - (virtualizer.scrollRect?.height ?? 0),
+    );
+  else pinnedAt.current = null;
   const items = virtualizer.getVirtualItems();
   const top = virtualizer.scrollOffset ?? 0;
   const topItem = items.find((item) => item.end > top);
@@ -56,8 +76,17 @@ export function LogList(props: LogListProps) {
   });
 
   useLayoutEffect(() => {
-    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [follow, count, version, virtualizer]);
+    if (!follow || count === 0) return;
+    // Wrapped rows are measured as they render, so only the virtualizer knows where the end is.
+    if (wrap) return virtualizer.scrollToIndex(count - 1, { align: 'end' });
+    const el = scroller.current;
+    const end = virtualizer.scrollOffset ?? 0;
+    // Written only when it moved: a full ring keeps the end in one place while lines go through.
+    if (!el || end === pinnedAt.current) return;
+    virtualizer.cancelScroll();
+    pinnedAt.current = end;
+    el.scrollTop = end;
+  }, [follow, wrap, count, version, virtualizer]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -81,6 +110,8 @@ export function LogList(props: LogListProps) {
     if (follow && !shrank && el.scrollTop < lastTop.current - 1 && gap > ROW_HEIGHT * 2) {
       onFollowChange(false);
     }
+    // Moved by something other than Follow's write (the browser clamping it, a resize): write again.
+    if (el.scrollTop !== pinnedAt.current) pinnedAt.current = null;
     lastTop.current = el.scrollTop;
     lastCount.current = count;
   };
