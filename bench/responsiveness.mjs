@@ -24,6 +24,14 @@ import {
 } from './host.mjs';
 
 const PERIOD_MS = 5;
+/**
+ * The Node flags `stigmer-local up` starts the host with (src-main/browser-host/node-flags.ts;
+ * the bench has no TS runner, so they are repeated here): the host is measured as it runs.
+ * BENCH_HOST_NODE_FLAGS (space-separated, may be empty) measures others.
+ */
+const HOST_NODE_FLAGS = (process.env.BENCH_HOST_NODE_FLAGS ?? '--max-semi-space-size=1')
+  .split(' ')
+  .filter(Boolean);
 const MB = 1024 * 1024;
 
 function floodStackYaml(lines) {
@@ -103,6 +111,7 @@ export async function measureResponsiveness({
   const host = await startHost({
     stackYaml: floodStackYaml(lines),
     env: { STIGMER_LOCAL_CAPTURE: mode, STIGMER_LOCAL_BENCH_ELD: eldFile },
+    nodeArgs: HOST_NODE_FLAGS,
   });
   let client = null;
   try {

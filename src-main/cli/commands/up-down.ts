@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SecretsSnapshot } from '../../../src-shared/model/secret';
 import type { StackSnapshot } from '../../../src-shared/model/service';
+import { HOST_NODE_FLAGS } from '../../browser-host/node-flags';
 import { ensurePrivateDir } from '../../core/private-files';
 import { NotRunningError, type AppClient } from '../client';
 import { AppError, EXIT, valueOf, type CommandContext } from '../context';
@@ -109,7 +110,13 @@ export async function upCommand(ctx: CommandContext, input: SecretInput): Promis
       `Headless mode needs ${hostScript}, which this installation does not include (the desktop app ships without it). Open the desktop app instead, or run stigmer-local from a source checkout (npm run build).`,
     );
   }
-  const argv = [hostScript, '--user-data-dir', ctx.userDataDir, '--start-stack'];
+  const argv = [
+    ...HOST_NODE_FLAGS,
+    hostScript,
+    '--user-data-dir',
+    ctx.userDataDir,
+    '--start-stack',
+  ];
   let child: ChildProcess;
   if (ctx.args.foreground) {
     // Ctrl-C reaches the host too (same process group); it stops its stack, then we exit with it.
