@@ -44,6 +44,8 @@ export function LogList(props: LogListProps) {
   const lastCount = useRef(0);
   /** The scroll offset Follow last wrote (null once anything else may have moved the view). */
   const pinnedAt = useRef<number | null>(null);
+  /** The last scroll request written (each is written once). */
+  const handled = useRef<ScrollRequest | null>(null);
   const count = index.count;
   // One key function per index version: a new one makes the virtualizer rebuild its positions of
   // all (up to 100,000) rows, which a re-render for a scroll alone does not need.
@@ -61,12 +63,21 @@ export function LogList(props: LogListProps) {
   // it. (scrollToIndex would read scrollHeight, forcing a layout of the list on every batch, and
   // then re-check it in an animation frame loop: measured as the renderer's largest cost.)
   const pinned = follow && !wrap && count > 0;
-  if (pinned)
-    virtualizer.scrollOffset = Math.max(
-      0,
-      virtualizer.getTotalSize() - (virtualizer.scrollRect?.height ?? 0),
-    );
-  else pinnedAt.current = null;
+  const height = virtualizer.scrollRect?.height ?? 0;
+  const maxOffset = Math.max(0, virtualizer.getTotalSize() - height);
+  // A search step is aimed in render for the same reason: the rows committed with the new
+  // current match are the ones around it, so it is on screen in that very frame rather than after
+  // the browser reports the scroll back and the list renders again (one more render that a flood
+  // of batches and a loaded machine can hold off).
+  const request = props.scrollRequest !== handled.current ? props.scrollRequest : null;
+  const row = request && !wrap ? index.rowOf(request.id) : -1;
+  const aimed =
+    row >= 0
+      ? Math.min(maxOffset, Math.max(0, row * ROW_HEIGHT + (ROW_HEIGHT - height) / 2))
+      : null;
+  if (aimed !== null) virtualizer.scrollOffset = aimed;
+  else if (pinned) virtualizer.scrollOffset = maxOffset;
+  if (!pinned) pinnedAt.current = null;
   const items = virtualizer.getVirtualItems();
   const top = virtualizer.scrollOffset ?? 0;
   const topItem = items.find((item) => item.end > top);
@@ -89,18 +100,22 @@ export function LogList(props: LogListProps) {
   }, [follow, wrap, count, version, virtualizer]);
 
   useLayoutEffect(() => {
+    const request = props.scrollRequest;
     const el = scroller.current;
-    const row = props.scrollRequest ? index.rowOf(props.scrollRequest.id) : -1;
-    const at = row >= 0 ? virtualizer.getOffsetForIndex(row, 'center') : undefined;
-    if (!el || !at) return;
+    if (!request || request === handled.current || !el) return;
+    handled.current = request;
+    // Wrapped rows have measured heights: the virtualizer places those.
+    const row = wrap ? index.rowOf(request.id) : -1;
+    const at = aimed ?? (row >= 0 ? virtualizer.getOffsetForIndex(row, 'center')?.[0] : undefined);
+    if (at === undefined) return;
     // Written at once, with the virtualizer's offset, rather than as a scroll command: a command
     // is re-aimed at its target until the browser reports the scroll back, and meanwhile the
     // anchor is off, so under a flood it would land lines away from the match. A pending command
     // (Follow's scroll to the end) is cancelled so it cannot take the view back.
     virtualizer.cancelScroll();
-    virtualizer.scrollOffset = at[0];
-    el.scrollTop = at[0];
-  }, [props.scrollRequest, virtualizer, index]);
+    virtualizer.scrollOffset = at;
+    el.scrollTop = at;
+  }, [props.scrollRequest, virtualizer, index, aimed, wrap]);
 
   const onScroll = () => {
     const el = scroller.current;
