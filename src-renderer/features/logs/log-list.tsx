@@ -149,11 +149,15 @@ export function LogList(props: LogListProps) {
         }}
       >
         <div role="list" className="log-sizer" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
+          {items.map((item, slot) => {
             const line = index.lineAt(item.index);
             return (
               <LogRow
-                key={item.key}
+                // Following without wrap, every batch brings all-new lines into the rows on
+                // screen: keyed by place, the row elements are reused and only their text and
+                // attributes change, instead of each being removed and a new one built per frame.
+                // Otherwise by line, so a held view never re-renders rows that did not change.
+                key={pinned ? `slot-${slot}` : item.key}
                 line={line}
                 index={item.index}
                 start={item.start}
