@@ -311,15 +311,15 @@ export class LogCapture {
     try {
       worker = new Worker(workerPath(url), {
         name: 'stigmer-log-capture',
-        // The old generation stays small: the worker's live data is the rings (MiBs). The young
-        // one must hold more than a ring's worth of new lines: at 8 MB nearly every line was
-        // still in the ring at its first scavenge, so it was copied, promoted and collected
-        // again as old garbage (GC took ~23% of the worker under a flood). Measured with 1M
-        // flood lines, process CPU: 3.9 s at 8 MB, 3.5 s at 16, 3.2 s at 32, 2.7 s at 64; the
-        // host's RSS peak under a 2M-line flood was the same at 32 as at 8 (135-141 MB).
+        // Small heaps: the worker's live data is the rings (MiBs). A larger young generation
+        // spends less CPU on GC under a flood (1M flood lines, capture CPU: 3.9 s at 8 MB,
+        // 3.5 at 16, 3.2 at 32, 2.7 at 64: at 8 most lines are still in the ring at their first
+        // scavenge, so they are copied and promoted) but costs RSS: the host's peak under the
+        // 2M-line flood was 163-166 MB at 8, 190 MB at 32. RSS is the target that binds here.
+        // (A browser host started with --max-semi-space-size overrides this for every isolate.)
         resourceLimits: {
           maxOldGenerationSizeMb: this.options.workerHeapMb ?? 64,
-          maxYoungGenerationSizeMb: 32,
+          maxYoungGenerationSizeMb: 8,
         },
       });
     } catch {
