@@ -29,7 +29,7 @@ const PERIOD_MS = 5;
  * the bench has no TS runner, so they are repeated here): the host is measured as it runs.
  * BENCH_HOST_NODE_FLAGS (space-separated, may be empty) measures others.
  */
-const HOST_NODE_FLAGS = (process.env.BENCH_HOST_NODE_FLAGS ?? '--max-semi-space-size=1')
+const HOST_NODE_FLAGS = (process.env.BENCH_HOST_NODE_FLAGS ?? '--max-semi-space-size=2')
   .split(' ')
   .filter(Boolean);
 const MB = 1024 * 1024;
