@@ -28,3 +28,12 @@ export function listOptions(rows: ListRows, follow: boolean) {
     anchorTo: follow ? 'start' : 'end',
   } satisfies Partial<VirtualizerOptions<Element, Element>>;
 }
+
+/**
+ * The scroll offset (fixed-height rows, no wrap) that puts row `row` in the middle of a viewport
+ * `height` px tall, within 0..maxOffset: near either end of the list the row is as close to the
+ * middle as the list allows, and always inside the viewport.
+ */
+export function centredOffset(row: number, height: number, maxOffset: number): number {
+  return Math.min(maxOffset, Math.max(0, row * ROW_HEIGHT + (ROW_HEIGHT - height) / 2));
+}

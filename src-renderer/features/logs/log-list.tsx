@@ -2,7 +2,7 @@ import { useCallback, useLayoutEffect, useRef, type MutableRefObject } from 'rea
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { LogRow } from './log-row';
 import type { VisibleIndex } from './visible-index';
-import { listOptions, ROW_HEIGHT } from './list-options';
+import { centredOffset, listOptions, ROW_HEIGHT } from './list-options';
 
 /**
  * A request to scroll a line into view, by absolute id: its row is looked up when the scroll
@@ -71,10 +71,7 @@ export function LogList(props: LogListProps) {
   // of batches and a loaded machine can hold off).
   const request = props.scrollRequest !== handled.current ? props.scrollRequest : null;
   const row = request && !wrap ? index.rowOf(request.id) : -1;
-  const aimed =
-    row >= 0
-      ? Math.min(maxOffset, Math.max(0, row * ROW_HEIGHT + (ROW_HEIGHT - height) / 2))
-      : null;
+  const aimed = row >= 0 ? centredOffset(row, height, maxOffset) : null;
   if (aimed !== null) virtualizer.scrollOffset = aimed;
   else if (pinned) virtualizer.scrollOffset = maxOffset;
   if (!pinned) pinnedAt.current = null;
