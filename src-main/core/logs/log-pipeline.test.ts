@@ -140,7 +140,8 @@ describe('LogPipeline', () => {
 
   it('batches many lines of one tick at the cadence, newest kept, skipped counted', async () => {
     const t = manualTimer();
-    const p = new LogPipeline({ logDir: dir, timer: t.timer, maxBatchLines: 2_000 });
+    let clock = 1_000_000;
+    const p = new LogPipeline({ logDir: dir, timer: t.timer, now: () => clock });
     const got: [number, number, number][] = [];
     p.onBatch((lines, skipped) => void got.push([lines.length, skipped, lines[0]!.seq]));
 
@@ -151,6 +152,7 @@ describe('LogPipeline', () => {
 
     const burst = Array.from({ length: 5_000 }, (_, i) => `m=${i}\n`).join('');
     p.write('svc', 'stdout', Buffer.from(burst));
+    clock += 100; // a late batch: its budget (3,000 lines) is over the 2,000-line ceiling
     expect(t.fire()).toBe(1);
     expect(got[1]).toEqual([2_000, 3_000, 3_101]);
     expect(t.fire()).toBe(0); // idle: no timer armed
@@ -158,9 +160,10 @@ describe('LogPipeline', () => {
     expect(await fileRecords('svc')).toHaveLength(5_100);
   });
 
-  it('caps a live batch by default at 500 lines or 256 KiB, newest kept, the rest counted', async () => {
+  it('caps an on-time live batch at 500 lines or 256 KiB, newest kept, the rest counted', async () => {
     const t = manualTimer();
-    const p = new LogPipeline({ logDir: dir, timer: t.timer });
+    const clock = 1_000_000; // held still: every batch is "on time" (no elapsed budget)
+    const p = new LogPipeline({ logDir: dir, timer: t.timer, now: () => clock });
     const got: [number, number, string][] = [];
     p.onBatch((lines, skipped) => void got.push([lines.length, skipped, lines.at(-1)!.text]));
     p.write(
@@ -185,6 +188,35 @@ describe('LogPipeline', () => {
     expect(last).toBe(`${wide}999`);
     // The live stream skips; the file never does.
     expect(await fileRecords('svc')).toHaveLength(4_000);
+  });
+
+  it('a late live batch carries what its elapsed time allows at 30,000 lines/s, up to 2,000 lines', async () => {
+    const t = manualTimer();
+    let clock = 1_000_000;
+    const p = new LogPipeline({ logDir: dir, timer: t.timer, now: () => clock });
+    const got: [number, number][] = [];
+    p.onBatch((lines, skipped) => void got.push([lines.length, skipped]));
+    const lines = (n: number, tag: string): Buffer =>
+      Buffer.from(Array.from({ length: n }, (_, i) => `${tag}${i}\n`).join(''));
+    // 150 ms late at 4,000 lines/s: 600 lines, more than an on-time batch's 500, none skipped.
+    p.write('svc', 'stdout', lines(600, 'a'));
+    clock += 150;
+    t.fire();
+    // 40 ms: a budget of 1,200 lines; 1,500 waiting -> 300 skipped.
+    p.write('svc', 'stdout', lines(1_500, 'b'));
+    clock += 40;
+    t.fire();
+    // A whole second late: the ceiling is the live queue's 2,000 lines.
+    p.write('svc', 'stdout', lines(2_500, 'c'));
+    clock += 1_000;
+    t.fire();
+    await p.close();
+    expect(got).toEqual([
+      [600, 0],
+      [1_200, 300],
+      [2_000, 500],
+    ]);
+    expect(await fileRecords('svc')).toHaveLength(4_600);
   });
 
   it('drops from the live stream only while a slow consumer drains; the file keeps every line', async () => {

@@ -35,9 +35,12 @@ export interface LogPipelineOptions {
   keepFiles?: number;
   /** Minimum time between two live batches. Default 16 ms (~60 Hz). */
   batchIntervalMs?: number;
-  /** Most lines in one live batch; older excess is skipped. Default 500 (~30,000 lines/s). */
+  /**
+   * Most lines in one live batch, however late it comes; older excess is skipped. Default 2,000.
+   * A batch's own budget is the live rate times the time since the previous one (at least 500).
+   */
   maxBatchLines?: number;
-  /** Most bytes (by lineCost) in one live batch; older excess is skipped. Default 256 KiB. */
+  /** Most bytes (by lineCost) in one live batch; older excess is skipped. Default 1 MiB. */
   maxBatchBytes?: number;
   /** The first line gets seq `seqStart + 1` (a restarted capture worker continues the count). */
   seqStart?: number;
@@ -88,15 +91,26 @@ const EMPTY = Buffer.alloc(0);
 /** Default byte cap of one service's ring: the most one `logs:tail` reply carries anyway. */
 export const DEFAULT_RING_MAX_BYTES = 8 * 1024 * 1024;
 /**
- * Default caps of one live batch (~60 a second reach the window): ~30,000 lines/s, 15 MB/s at
- * most. A window shows a few thousand lines a second at best; under a flood the rest is counted
- * as skipped (the files and the ring have every line). Measured, 2,000,000-line flood through
- * the browser host: 2,000 lines / 1 MiB per batch made ~125,000 LogLine objects a second that
- * main received from the worker and re-serialised for its clients, its largest RSS share.
+ * Live batches are paced by a rate, not by a fixed size: ~30,000 lines/s and 15 MiB/s reach the
+ * window at most. A window shows a few thousand lines a second at best; under a flood the rest
+ * is counted as skipped (the files and the ring have every line). Measured, 2,000,000-line flood
+ * through the browser host: 2,000 lines / 1 MiB in every 16 ms batch made ~125,000 LogLine
+ * objects a second that main received from the worker and re-serialised for its clients, its
+ * largest RSS share. A batch that comes late (a loaded machine, a consumer still busy with the
+ * previous one) may carry what its elapsed time allows, up to the ceilings below, so a steady
+ * 4,000 lines/s is never skipped just because a timer fired at 150 ms instead of 16 ms.
  */
-export const DEFAULT_MAX_BATCH_LINES = 500;
+export const LIVE_LINES_PER_SECOND = 30_000;
+/** See LIVE_LINES_PER_SECOND. */
+export const LIVE_BYTES_PER_SECOND = 15 * 1024 * 1024;
+/** The smallest budget of one live batch: what a 16 ms batch gets at the live rate. */
+export const MIN_BATCH_LINES = 500;
+/** See MIN_BATCH_LINES. */
+export const MIN_BATCH_BYTES = 256 * 1024;
+/** Ceiling of one live batch however late it comes (the live queue's own size). */
+export const DEFAULT_MAX_BATCH_LINES = 2_000;
 /** See DEFAULT_MAX_BATCH_LINES. */
-export const DEFAULT_MAX_BATCH_BYTES = 256 * 1024;
+export const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
  * What a line weighs in memory, estimated in O(1): its text (one byte per character for the
@@ -104,6 +118,18 @@ export const DEFAULT_MAX_BATCH_BYTES = 256 * 1024;
  */
 export function lineCost(line: LogLine): number {
   return line.text.length + 100;
+}
+
+/** The newest lines of `lines` within both budgets (the newest one always). */
+function newestWithin(lines: LogLine[], maxLines: number, maxBytes: number): LogLine[] {
+  let bytes = 0;
+  let from = lines.length;
+  while (from > 0 && lines.length - from < maxLines) {
+    bytes += lineCost(lines[from - 1]!);
+    if (bytes > maxBytes && from < lines.length) break;
+    from--;
+  }
+  return from === 0 ? lines : lines.slice(from);
 }
 
 const defaultTimer: BatchTimer = {
@@ -128,6 +154,8 @@ export class LogPipeline {
   private readonly redactionListeners = new Set<RedactionListener>();
   private readonly live: BoundedRing<LogLine>;
   private skipped = 0;
+  /** When the previous live batch went out: a batch's budget grows with the time since. */
+  private lastEmitAt: number;
   private timerHandle: unknown = null;
   /** A listener is still consuming the previous batch (it returned a pending promise). */
   private busy = false;
@@ -147,6 +175,7 @@ export class LogPipeline {
       options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
       lineCost,
     );
+    this.lastEmitAt = this.now();
     this.seq = options.seqStart ?? 0;
     this.hits = new HitReporter({ windowMs: options.redactionWindowMs, now: this.now });
   }
@@ -396,8 +425,16 @@ export class LogPipeline {
 
   private emitBatch(): void {
     if (this.live.size === 0) return;
-    const lines = this.live.toArray();
-    const skipped = this.skipped;
+    const now = this.now();
+    const elapsed = Math.max(0, now - this.lastEmitAt) / 1000;
+    this.lastEmitAt = now;
+    const all = this.live.toArray();
+    const lines = newestWithin(
+      all,
+      Math.max(MIN_BATCH_LINES, Math.round(LIVE_LINES_PER_SECOND * elapsed)),
+      Math.max(MIN_BATCH_BYTES, Math.round(LIVE_BYTES_PER_SECOND * elapsed)),
+    );
+    const skipped = this.skipped + (all.length - lines.length);
     this.live.clear();
     this.skipped = 0;
     const pending: Promise<void>[] = [];
