@@ -109,7 +109,11 @@ function probe() {
   requestAnimationFrame(tick);
 }
 
-/** Main-thread tasks of the renderer in a devtools.timeline trace (durations in ms). */
+/**
+ * Main-thread tasks of the renderer in a devtools.timeline trace: wall-clock duration and thread
+ * CPU time (`tdur`), in ms. On a loaded machine a task's wall time includes waiting for a core;
+ * its CPU time is the work the renderer itself did, so both are reported.
+ */
 function traceTasks(trace) {
   const events = trace.traceEvents ?? trace;
   const mainThreads = new Set(
@@ -132,7 +136,7 @@ function traceTasks(trace) {
     const key = `${e.pid}:${e.tid}`;
     if (e.ts < (ends.get(key) ?? -1)) continue;
     ends.set(key, e.ts + e.dur);
-    outer.push(e.dur / 1000);
+    outer.push({ wall: e.dur / 1000, cpu: (typeof e.tdur === 'number' ? e.tdur : e.dur) / 1000 });
   }
   return outer;
 }
@@ -262,8 +266,10 @@ export async function measureRenderer({
         ? null
         : {
             tasks: traceTaskMs.length,
-            over50: traceTaskMs.filter((d) => d > LONG_TASK_MS).length,
-            maxMs: r1(Math.max(0, ...traceTaskMs)),
+            over50: traceTaskMs.filter((d) => d.wall > LONG_TASK_MS).length,
+            maxMs: r1(Math.max(0, ...traceTaskMs.map((d) => d.wall))),
+            cpuOver50: traceTaskMs.filter((d) => d.cpu > LONG_TASK_MS).length,
+            cpuMaxMs: r1(Math.max(0, ...traceTaskMs.map((d) => d.cpu))),
           };
     const worst = Math.max(longTasks.maxMs, trace?.maxMs ?? 0);
     const pass = longTasks.count === 0 && (trace === null || trace.over50 === 0);
@@ -273,7 +279,7 @@ export async function measureRenderer({
         ` long tasks ${longTasks.count} (max ${longTasks.maxMs} ms, total ${longTasks.totalMs} ms)` +
         (trace === null
           ? '; trace n/a'
-          : `; trace: ${trace.over50} of ${trace.tasks.toLocaleString('en-US')} main-thread tasks > ${LONG_TASK_MS} ms (max ${trace.maxMs} ms)`),
+          : `; trace: ${trace.over50} of ${trace.tasks.toLocaleString('en-US')} main-thread tasks > ${LONG_TASK_MS} ms (max ${trace.maxMs} ms; on CPU: ${trace.cpuOver50} > ${LONG_TASK_MS} ms, max ${trace.cpuMaxMs} ms)`),
       `  frames ${frameStats.count}: p50 ${frameStats.p50Ms} ms, p95 ${frameStats.p95Ms} ms, p99 ${frameStats.p99Ms} ms, max ${frameStats.maxMs} ms, ${frameStats.over50Pct}% > ${LONG_TASK_MS} ms;` +
         ` view followed lines ${seqBefore} → ${seqAfter} (${Math.round((seqAfter - seqBefore) / seconds).toLocaleString('en-US')}/s), at bottom ${sample.atBottom}, flood ${floodDone > 0 ? 'had ended' : 'still running'} at window end`,
       `target no renderer task > ${LONG_TASK_MS} ms: worst ${worst} ms ${verdict}`,

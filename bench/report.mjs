@@ -140,7 +140,10 @@ export function reportRows(r) {
       const over = Math.max(x.longTasks.count, x.trace?.over50 ?? 0);
       add(
         `renderer at ${fmtN(Number(rate))} lines/s`,
-        `longest task ${longest} ms, ${over} tasks > 50 ms, p95 frame ${x.frames.p95Ms} ms`,
+        `longest task ${longest} ms, ${over} tasks > 50 ms, p95 frame ${x.frames.p95Ms} ms` +
+          (x.trace?.cpuMaxMs === undefined
+            ? ''
+            : `; on the renderer's CPU: longest ${x.trace.cpuMaxMs} ms, ${x.trace.cpuOver50} > 50 ms`),
         '',
         'no task > 50 ms',
         over === 0,
