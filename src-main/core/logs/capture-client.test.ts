@@ -136,7 +136,13 @@ describe('LogCapture in a worker thread', () => {
     });
     await c.flush();
     expect(killed).toBe(true);
-    expect(c.mode).toBe('worker');
+    // Restarted; on a heavily loaded machine the new worker itself was once seen to stop too
+    // (then capture moves to the main thread, which the problems must say, and goes on).
+    if (c.mode !== 'worker') {
+      expect(problems.join('\n'), 'why capture left the worker').toMatch(
+        /capturing on the main thread/,
+      );
+    }
     expect(c.currentWorker).not.toBe(first);
     const recs = await records('flood');
     const gap = recs.find((r) => r.stream === 'system' && r.text.includes('log capture restarted'));
