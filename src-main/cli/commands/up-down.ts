@@ -136,7 +136,7 @@ export async function upCommand(ctx: CommandContext, input: SecretInput): Promis
     const code = child.exitCode ?? 1;
     const where = ctx.args.foreground ? 'above' : `in ${join(ctx.userDataDir, 'logs', 'host.log')}`;
     ctx.out.err(`The headless host did not come up (exit ${code}); its reason is ${where}.\n`);
-    return code === EXIT.notRunning ? EXIT.failed : EXIT.failed;
+    return EXIT.failed;
   }
   const snap = await settle(ctx, client, input);
   const shown = valueOf(await client.call<{ url: string | null }>('app:show'));
