@@ -1,206 +1,30 @@
 import type { ServiceSpec } from '../stack/types';
-import type { ServiceState, ServiceStatus } from '../../../src-shared/model/service';
-import { programLabel } from '../stack/bundled-runner';
 import { resolveWaitFor } from '../stack/host-port';
 import * as advice from './advice';
-import type { ExitInfo } from './advice';
-import { LineTail, type OutputStream } from './line-tail';
-import {
-  reapChild,
-  spawnChild,
-  terminateChild,
-  type ChildHandle,
-  type SignalReport,
-} from './child-handle';
+import { reapChild, spawnChild, terminateChild, type ChildHandle } from './child-handle';
 import { crashVerdict, readinessVerdict } from './crash-verdict';
-import type { FailureExplanation } from './failure-knowledge';
-import { checkPortFree, portInUseAdvice } from './port-check';
 import { describeReadinessTimeout, waitForReadiness } from './readiness';
-import { KeysHeldError, NeedsKeyError, needsKeyAdvice } from './needs-key';
-import { CrashHistory } from './restart-policy';
-import { PROBE_INTERVAL_MS, tcpOpen, waitAddress } from './wait-for';
+import { outputHandler } from './service-output';
+import { ServiceProcessState } from './service-process-state';
+import type { StartOutcome, StopReason } from './service-process-types';
+import { prepareSpawn, probeUntilOpen } from './spawn-preparation';
+import { waitAddress } from './wait-for';
 
-/** Where a start request ended: ready, or the state that stopped it from getting there. */
-export type StartOutcome =
-  'ready' | 'failed' | 'crashed' | 'stopped' | 'not-installed' | 'needs-key' | 'held' | 'waiting';
-
-/**
- * Why the app stops a child; written with each signal to its log and the journal. The words
- * are the user's ("user stop", "quit"), optionally followed by what caused it.
- */
-export type StopReason =
-  | 'user stop'
-  | 'readiness timeout'
-  | 'crash-loop stop'
-  | 'quit'
-  | 'rotation'
-  | 'restart'
-  | 'dependency failed'
-  /** The user stopped a service this one needs (the supervisor says which in its status). */
-  | 'dependency stopped'
-  | 'removed from the stack';
-
-/** A signal (or stdin shutdown) sent to a child, with why. */
-export interface SignalEvent extends SignalReport {
-  /** Why it was sent, e.g. "user stop" or "readiness timeout (did not print … within 30 s)". */
-  reason: string;
-  /** The whole sentence for the log and journal: "SIGTERM to pid 123 (group): user stop". */
-  detail: string;
-}
-
-/** How the last child ended, and whether SIGKILL was needed to end it. */
-export interface ExitRecord extends ExitInfo {
-  forced: boolean;
-}
-
-/** What a ServiceProcess needs from its owner (clock, randomness, env hook, event sinks). */
-export interface ServiceProcessOptions {
-  runDir: string;
-  now: () => number;
-  random: () => number;
-  prepareEnv: (spec: ServiceSpec) => Promise<Record<string, string>>;
-  onChange: () => void;
-  onOutput: (stream: OutputStream, chunk: Buffer) => void;
-  /** Redacts secrets from a line before it is kept for status and crash reasons. */
-  redact?: (line: string) => string;
-  /** Told of every signal sent to a child (and of a stdin shutdown), as it is sent. */
-  onSignal?: (event: SignalEvent) => void;
-  /** Pause between probes of a `waitFor` address (default 1 s; never less in the app). */
-  waitProbeMs?: number;
-  /**
-   * Called after each chunk is passed on: a promise while log capture is behind (its worker has
-   * more than a few MiB queued), during which this child's pipes are paused, so the child waits
-   * as it did when capture ran on this thread, instead of the queue growing without bound.
-   */
-  outputBackpressure?: () => Promise<void> | null;
-}
-
-/** Pause a child's pipes until `until` settles (log capture caught up). */
-function pauseOutput(child: ChildHandle, until: Promise<void>): void {
-  const { stdout, stderr } = child.proc;
-  if (stdout?.isPaused() && stderr?.isPaused()) return;
-  stdout?.pause();
-  stderr?.pause();
-  void until.then(() => {
-    stdout?.resume();
-    stderr?.resume();
-  });
-}
+export type {
+  ExitRecord,
+  ServiceProcessOptions,
+  SignalEvent,
+  StartOutcome,
+  StopReason,
+} from './service-process-types';
 
 /**
  * Supervises one service: spawns its child in its own process group, waits for readiness,
  * restarts it with backoff, detects crash loops and stops it (with its grandchildren).
  * Every async continuation checks `attempt` so a stop or a new start wins over stale work.
+ * Its state and bookkeeping live in ServiceProcessState.
  */
-export class ServiceProcess {
-  private spec: ServiceSpec;
-  /** A newer definition, applied at the next spawn (a running child keeps its own). */
-  private nextSpec: ServiceSpec | null = null;
-  private state: ServiceState;
-  private child: ChildHandle | null = null;
-  private startedAt: number | null = null;
-  private readyAt: number | null = null;
-  private restarts = 0;
-  private lastError: string | null = null;
-  /** Keys prepareEnv reported missing; only shown while in 'needs-key'. */
-  private neededKeys: string[] = [];
-  /** Why keys are held back (the journal error as advice); only shown while in 'held'. */
-  private heldReason: string | null = null;
-  private nextRestartAt: number | null = null;
-  private lastExitRecord: ExitRecord | null = null;
-  private readonly tail: LineTail;
-  private readonly crashes = new CrashHistory();
-  private backoffTimer: NodeJS.Timeout | null = null;
-  private attempt = 0;
-  private startPromise: Promise<StartOutcome> | null = null;
-  private resolveStart: ((outcome: StartOutcome) => void) | null = null;
-  /** Terminations and crash clean-ups in flight; stop() waits for all of them. */
-  private readonly pending = new Set<Promise<void>>();
-  private ending: Promise<void> | null = null;
-  /** What it waits for (only meaningful in 'waiting'). */
-  private waitingFor: { label: string; address: string } | null = null;
-  /** Ends the pause between two probes at once (a stop while waiting). */
-  private wakeWait: (() => void) | null = null;
-  /** The explained cause of the last failure, shown as `failure`. */
-  private failure: FailureExplanation | null = null;
-  /** The explanation of the previous exit: the same one twice in a row gives up. */
-  private previousFailure: FailureExplanation | null = null;
-  /** Set by stop(), cleared by start(): the last start ended because the user (or app) stopped it. */
-  private stopped = false;
-  /** Waiting because a dependency waits (no probe of its own; the supervisor starts it later). */
-  private behind = false;
-
-  constructor(
-    spec: ServiceSpec,
-    private readonly opts: ServiceProcessOptions,
-  ) {
-    this.spec = spec;
-    this.state = spec.command === null ? 'not-installed' : 'stopped';
-    this.tail = new LineTail(20, opts.redact);
-  }
-
-  /** The service name. */
-  get name(): string {
-    return this.spec.name;
-  }
-
-  /** The definition the next spawn will use. */
-  get definition(): ServiceSpec {
-    return this.nextSpec ?? this.spec;
-  }
-
-  /** Current lifecycle state. */
-  get currentState(): ServiceState {
-    return this.state;
-  }
-
-  /** How the last child ended (null before the first exit). */
-  get lastExit(): ExitRecord | null {
-    return this.lastExitRecord;
-  }
-
-  /** A snapshot for the renderer and tray: no env, no secrets. */
-  status(): ServiceStatus {
-    const s = this.spec;
-    return {
-      name: s.name,
-      displayName: s.displayName,
-      state: this.state,
-      critical: s.critical,
-      dependsOn: [...s.dependsOn],
-      pid: this.child?.pid ?? null,
-      startedAt: this.startedAt,
-      readyAt: this.readyAt,
-      restarts: this.restarts,
-      ports: [...s.ports],
-      // A Node program without a Node it can run on: the advice says which Node and what to do.
-      lastError:
-        this.state === 'not-installed' && s.runtime?.problem ? s.runtime.problem : this.lastError,
-      // The current (or last) child's lines only: "Show last output" never mixes earlier runs.
-      lastLines: this.tail.runSnapshot(),
-      nextRestartAt: this.nextRestartAt,
-      command: s.command === null ? null : [s.command, ...s.args],
-      searched: [...s.searched],
-      neededKeys: this.state === 'needs-key' ? [...this.neededKeys] : [],
-      heldReason: this.state === 'held' ? this.heldReason : null,
-      program: programLabel(s),
-      runtime: s.runtime?.node ?? null,
-      runtimeNeeded: s.runtime && !s.runtime.node ? { kind: 'node', range: s.runtime.range } : null,
-      waitingFor: this.state === 'waiting' ? this.waitingFor : null,
-      failure: this.failure && {
-        kind: this.failure.kind,
-        reason: this.failure.reason,
-        fix: this.failure.fix,
-        permanent: this.failure.permanent,
-      },
-    };
-  }
-
-  /** True when the last start was ended by stop() (not by a failure). */
-  get stoppedOnRequest(): boolean {
-    return this.stopped;
-  }
-
+export class ServiceProcess extends ServiceProcessState {
   /** Replace the definition; a live child keeps the old one until it is spawned again. */
   setSpec(spec: ServiceSpec): void {
     if (
@@ -218,36 +42,6 @@ export class ServiceProcess {
     if (spec.command === null) this.state = 'not-installed';
     else if (this.state === 'not-installed') this.state = 'stopped';
     this.opts.onChange();
-  }
-
-  /** Note why this service was not started (a dependency failed); state stays as it is. */
-  markSkipped(reason: string): void {
-    if (this.state === 'stopped' || this.state === 'failed' || this.state === 'crashed') {
-      this.lastError = reason;
-      this.opts.onChange();
-    }
-  }
-
-  /**
-   * Wait (state 'waiting', nothing spawned) because a dependency waits for `waitingFor`; only
-   * from a state where nothing runs.
-   */
-  waitBehind(waitingFor: { label: string; address: string }): void {
-    if (!['stopped', 'failed', 'crashed', 'waiting'].includes(this.state) || this.child) return;
-    this.behind = true;
-    this.waitingFor = { ...waitingFor };
-    this.lastError = null;
-    this.heldReason = null;
-    this.setState('waiting');
-  }
-
-  /** The dependency it waited behind will not come up: back to 'stopped', saying why. */
-  endWaitBehind(reason: string): void {
-    if (!this.behind || this.state !== 'waiting') return;
-    this.behind = false;
-    this.waitingFor = null;
-    this.lastError = reason;
-    this.setState('stopped');
   }
 
   /**
@@ -327,121 +121,27 @@ export class ServiceProcess {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  private settledPromise(): Promise<StartOutcome> {
-    this.startPromise ??= new Promise((resolve) => (this.resolveStart = resolve));
-    return this.startPromise;
-  }
-
-  private settle(outcome: StartOutcome): void {
-    const resolve = this.resolveStart;
-    this.startPromise = null;
-    this.resolveStart = null;
-    resolve?.(outcome);
-  }
-
-  private setState(state: ServiceState): void {
-    this.state = state;
-    if (state !== 'backoff') {
-      this.nextRestartAt = null;
-      // "Restarting in N s" was true only while it waited to restart (not once stopped).
-      if (this.lastError)
-        this.lastError = this.lastError.replace(/\s*Restarting in [\d.]+ s\.?$/, '');
-    }
-    this.opts.onChange();
-  }
-
-  private adoptNextSpec(): void {
-    if (this.nextSpec) this.spec = this.nextSpec;
-    this.nextSpec = null;
-  }
-
-  private wake(): void {
-    const wake = this.wakeWait;
-    this.wakeWait = null;
-    wake?.();
-  }
-
-  /** A signal went out: tell the owner with the reason, as one sentence. */
-  private signalled(report: SignalReport, reason: string): void {
-    // "SIGKILL … grace: still running" already says why it was needed; the reason follows it.
-    const detail = report.what.includes(': ')
-      ? `${report.what} (${reason})`
-      : `${report.what}: ${reason}`;
-    try {
-      this.opts.onSignal?.({ ...report, reason, detail });
-    } catch {
-      // A broken journal hook must not break stopping.
-    }
-  }
-
   /**
    * Probe `target` until it accepts a TCP connection; meanwhile the state is 'waiting' and the
    * start request is settled (it is not a failure: nothing runs, nothing is retried or counted).
    * Resolves false when a stop or a newer start took over.
    */
-  private async waitUntilOpen(
+  private waitUntilOpen(
     target: { host: string; port: number; label: string },
     stale: () => boolean,
   ): Promise<boolean> {
-    if (await tcpOpen(target.host, target.port)) return !stale();
-    if (stale()) return false;
-    this.waitingFor = { label: target.label, address: waitAddress(target) };
-    this.setState('waiting');
-    this.settle('waiting');
-    const pause = Math.max(this.opts.waitProbeMs ?? PROBE_INTERVAL_MS, 10);
-    for (;;) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pause);
-        this.wakeWait = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeWait = null;
-      if (stale()) return false;
-      if (await tcpOpen(target.host, target.port)) break;
-      if (stale()) return false;
-    }
-    if (stale()) return false;
-    this.waitingFor = null;
-    this.setState('starting');
-    return true;
-  }
-
-  private clearBackoff(): void {
-    if (this.backoffTimer) clearTimeout(this.backoffTimer);
-    this.backoffTimer = null;
-  }
-
-  private fail(reason: string): void {
-    this.lastError = reason;
-    this.setState('failed');
-    this.settle('failed');
-  }
-
-  /** prepareEnv said a required key is missing: wait for it (no crash, no restart, no backoff). */
-  private needKey(keys: readonly string[]): void {
-    this.neededKeys = [...keys];
-    this.lastError = needsKeyAdvice(this.spec.name, keys);
-    this.setState('needs-key');
-    this.settle('needs-key');
-  }
-
-  /**
-   * prepareEnv could not make the key release durable in the audit journal: wait like
-   * needs-key (no spawn, no crash, no backoff, no automatic retry) until started again.
-   */
-  private hold(reason: string): void {
-    this.heldReason = reason;
-    this.lastError = reason;
-    this.setState('held');
-    this.settle('held');
-  }
-
-  private track(work: Promise<void>): Promise<void> {
-    const tracked = work.finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
-    return tracked;
+    return probeUntilOpen(target, stale, this.opts.waitProbeMs, {
+      waiting: () => {
+        this.waitingFor = { label: target.label, address: waitAddress(target) };
+        this.setState('waiting');
+        this.settle('waiting');
+      },
+      setWake: (wake) => (this.wakeWait = wake),
+      opened: () => {
+        this.waitingFor = null;
+        this.setState('starting');
+      },
+    });
   }
 
   /**
@@ -463,22 +163,12 @@ export class ServiceProcess {
     }
     const target = resolveWaitFor(spec.waitFor, spec.env);
     if (target && !(await this.waitUntilOpen(target, stale))) return;
-    for (const port of spec.ports) {
-      const check = await checkPortFree(port);
-      if (stale()) return;
-      if (!check.free) return this.fail(portInUseAdvice(port, check.holder));
-    }
-    let env: Record<string, string>;
-    try {
-      env = await this.opts.prepareEnv(spec);
-    } catch (err) {
-      if (stale()) return;
-      if (err instanceof NeedsKeyError) return this.needKey(err.keys);
-      if (err instanceof KeysHeldError) return this.hold(err.message);
-      this.fail(`${spec.name} could not get its environment: ${String(err)}`);
-      return;
-    }
-    if (stale()) return;
+    const prep = await prepareSpawn(spec, (s) => this.opts.prepareEnv(s), stale);
+    if (prep.kind === 'stale') return;
+    if (prep.kind === 'fail') return this.fail(prep.reason);
+    if (prep.kind === 'needs-key') return this.needKey(prep.keys);
+    if (prep.kind === 'held') return this.hold(prep.reason);
+    const env = prep.env;
     if (restart) {
       this.restarts++;
       this.opts.onChange();
@@ -488,13 +178,7 @@ export class ServiceProcess {
     const spawned = await spawnChild({ ...spec, command: spec.command }, env, {
       runDir: this.opts.runDir,
       now: this.opts.now,
-      onOutput: (stream, chunk) => {
-        // The tail first: it copies what it keeps, and capture may hand the chunk to its worker.
-        this.tail.push(stream, chunk);
-        this.opts.onOutput(stream, chunk);
-        const behind = this.opts.outputBackpressure?.();
-        if (behind && handle) pauseOutput(handle, behind);
-      },
+      onOutput: outputHandler(this.tail, this.opts, () => handle),
       onExit: (exited) => {
         if (!exited.expected) void this.track(this.onCrash(exited));
       },
