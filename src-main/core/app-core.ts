@@ -5,26 +5,25 @@ import type { KeyDialogRequest } from '../../src-shared/model/secret';
 import { stackStateOf, type StackSnapshot } from '../../src-shared/model/service';
 import type { Handlers } from '../../src-shared/ipc/handlers';
 import type { Actor, AppCore, AppCoreOptions, CoreEventListener } from './app-core-types';
+import type { CoreParts } from './app-core-parts';
+import { stackActions } from './app-core-actions';
+import { coreHandlers } from './app-core-handlers';
+import { importAndDiagnosticsHandlers } from './app-core-import-diagnostics';
 import { captureModeFrom, createLogCapture } from './logs';
 import { AlwaysGrant, SecretStore, openKeychain } from './secrets';
-import { rotateKey } from './key-rotation';
-import { logTail } from './log-service';
-import { AuditJournal, filterEntries, verifyJournal } from './audit';
+import { AuditJournal } from './audit';
 import { AuditRecorder } from './audit-recorder';
 import { SettingsStore } from './settings-store';
-import { adoptEnvironmentKeys, checkKeyInput, keyInjector, secretsSnapshot } from './key-injection';
+import { adoptEnvironmentKeys, keyInjector, secretsSnapshot } from './key-injection';
 import { KeyDeliveries } from './key-deliveries';
 import { StackLoader } from './stack';
-import { Supervisor, defaultGroupReader, heldAdvice } from './supervisor';
+import { Supervisor, defaultGroupReader } from './supervisor';
 import { startUsageReports } from './usage-reports';
 import { Attention } from './attention';
 import { setDescendantScanPace } from './supervisor/descendants';
 import { logMarkerFor } from './log-markers';
 import { ensurePrivateDir } from './private-files';
-import { BusyTracker, updateHandlers } from './updates';
-import { diagnosticsHandlers } from './diagnostics';
-import { KeyImporter, keyImportHandlers } from './key-import';
-import { createFingerprinter } from './secrets';
+import { BusyTracker } from './updates';
 
 export type { AppCore, AppCoreOptions } from './app-core-types';
 
@@ -194,29 +193,6 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   });
   journal.onAppend((entry) => emit('audit:appended', entry));
 
-  const known = (name: string): void => {
-    if (!supervisor.statuses().some((s) => s.name === name)) {
-      const names = supervisor
-        .statuses()
-        .map((s) => s.name)
-        .join(', ');
-      throw new UserError(
-        'not-found',
-        `There is no service named "${name}". Known services: ${names}.`,
-      );
-    }
-  };
-  const act = async (work: () => Promise<void>): Promise<StackSnapshot> => {
-    try {
-      await work();
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      // Supervisor errors are written as advice (which service, why, what to do).
-      throw new UserError('failed', error instanceof Error ? error.message : String(error));
-    }
-    return snapshot();
-  };
-
   /** Reads the stack file and looks for the binaries again; the last good stack stays on error. */
   const reloadStack = async (): Promise<StackSnapshot> => {
     loaded = await loader.load();
@@ -241,43 +217,26 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     onProblem: (message) => console.error(`[usage] ${message}`),
   });
 
-  // Help → Save diagnostics… and the Keys view's import: each in its own module (issue 13).
-  const importer = new KeyImporter({
-    homeDir: options.homeDir,
-    userDataDir: options.userDataDir,
-    fingerprint: await createFingerprinter(options.userDataDir),
-    store: async (name, value) => {
-      const change = await secrets.set(name, value, { remember: true });
-      await recorder.settled();
-      void supervisor.startWaiting().catch(() => undefined);
-      return { remembered: change.info.remembered, notice: change.notice };
-    },
-    journal: async (input) => void (await recorder.record(input)),
-    pickFile: options.pickEnvFile,
-  });
-  const issue13Handlers = {
-    ...keyImportHandlers(importer, () => keysSnapshot()),
-    ...diagnosticsHandlers({
-      userDataDir: options.userDataDir,
-      version: options.version,
-      host: options.host,
-      logDir: options.logDir,
-      spec: () => loaded.spec,
-      stackFile: () => loaded.file,
-      statuses: () => supervisor.statuses(),
-      settings: () => settings.get(),
-      keys: () => secrets.list(),
-      keychain: () => ({ ...keysSnapshot().keychain }),
-      journal: () => journal.readAll(),
-      verify: async () => {
-        await recorder.settled();
-        return verifyJournal(auditDir, { openGap: recorder.openGap() });
-      },
-      redact: (text) => logs.redactLine(text),
-      secrets: () => secrets.redactionList(),
-      openPath: options.openPath,
-    }),
+  const parts: CoreParts = {
+    options,
+    settings,
+    loader,
+    secrets,
+    supervisor,
+    recorder,
+    journal,
+    logs,
+    busy,
+    auditDir,
+    runStartedAt,
+    loaded: () => loaded,
+    snapshot,
+    keysSnapshot,
+    reloadStack,
+    applySettings,
   };
+  // Help → Save diagnostics… and the Keys view's import: each in its own module (issue 13).
+  const issue13Handlers = await importAndDiagnosticsHandlers(parts);
 
   /** The tray's last "Rotate…" until a window takes it. */
   let keyDialogRequest: KeyDialogRequest | null = null;
@@ -289,40 +248,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    startStack: (actor: Actor) =>
-      act(async () => {
-        await recorder.record({ type: 'stack.start-requested', actor });
-        await supervisor.startAll();
-      }),
-    stopStack: (actor: Actor) =>
-      act(async () => {
-        await recorder.record({ type: 'stack.stop-requested', actor });
-        await supervisor.stopAll();
-      }),
-    startService: (name, actor) =>
-      act(async () => {
-        known(name);
-        await recorder.record({ type: 'service.start-requested', actor, service: name });
-        await supervisor.start(name);
-      }),
-    stopService: (name, actor) =>
-      act(async () => {
-        known(name);
-        await recorder.record({ type: 'service.stop-requested', actor, service: name });
-        await supervisor.stop(name);
-      }),
-    restartService: (name, actor) =>
-      act(async () => {
-        known(name);
-        await recorder.record({ type: 'service.restart-requested', actor, service: name });
-        await supervisor.restart(name);
-      }),
-    retryAudit: (actor: Actor) =>
-      act(async () => {
-        const probe = await recorder.probe(actor);
-        if (!probe.ok) throw new UserError('failed', heldAdvice(probe.reason, auditDir));
-        await supervisor.startWaiting(['held']);
-      }),
+    ...stackActions({ supervisor, recorder, auditDir, snapshot }),
     async lockKeys(actor) {
       keyActor = actor;
       try {
@@ -351,151 +277,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
   };
 
-  const hostAction = (what: string) => {
-    if (options.hostActions) return options.hostActions;
-    throw new UserError('failed', `${what} is not something this host can do.`);
-  };
-  const handlers: Handlers = {
-    'app:info': async () => ({
-      version: options.version,
-      platform: process.platform,
-      host: options.host,
-      userDataDir: options.userDataDir,
-      logDir: options.logDir,
-      canLaunchAtLogin: options.setLaunchAtLogin !== undefined,
-      canPickFiles: options.pickProgram !== undefined,
-      loginItemNote: options.loginItemNote?.() ?? null,
-    }),
-    'stack:snapshot': async () => snapshot(),
-    ...updateHandlers(options.updates, options.version),
-    'stack:start': () => core.startStack('window'),
-    'stack:stop': () => core.stopStack('window'),
-    'stack:reload': () => reloadStack(),
-    'services:start': ({ name }) => core.startService(name, 'window'),
-    'services:stop': ({ name }) => core.stopService(name, 'window'),
-    'services:restart': ({ name }) => core.restartService(name, 'window'),
-    'logs:tail': async ({ service, limit }) => {
-      const names = service ? [service] : loaded.spec.services.map((s) => s.name);
-      if (service) known(service);
-      return { lines: await logTail(logs, options.logDir, runStartedAt, names, limit) };
-    },
-    'logs:open-folder': async () => ({
-      path: options.logDir,
-      opened: options.openPath ? await options.openPath(options.logDir) : false,
-    }),
-    'audit:list': async ({ limit, ...filter }) => {
-      const entries = filterEntries(await journal.readAll(), filter).reverse();
-      return { entries: entries.slice(0, limit), total: entries.length };
-    },
-    'audit:verify': async () => {
-      await recorder.settled();
-      return verifyJournal(auditDir, { openGap: recorder.openGap() });
-    },
-    'audit:retry': () => core.retryAudit('window'),
-    'settings:get': async () => settings.get(),
-    'settings:set': async (change) => {
-      if (change.launchAtLogin === true && !options.setLaunchAtLogin) {
-        throw new UserError(
-          'bad-arguments',
-          'Start at login needs the desktop app; this window is served by the browser host.',
-        );
-      }
-      const setLogin = options.setLaunchAtLogin;
-      // One transaction, queued behind other saves: validate, the login item (the OS side: the
-      // setting only says "on" once it really exists), settings.json; if the file cannot be
-      // written the login item is put back. Memory and the vault follow only after that.
-      const next = await settings.update(change, async (_next, previous) => {
-        const wanted = change.launchAtLogin;
-        if (wanted === undefined || !setLogin) return;
-        try {
-          await setLogin(wanted);
-        } catch (error) {
-          throw new UserError(
-            'failed',
-            `Could not ${wanted ? 'add' : 'remove'} the login item: ${error instanceof Error ? error.message : String(error)}.`,
-          );
-        }
-        return () => setLogin(previous.launchAtLogin);
-      });
-      applySettings(settings.get());
-      // A program located (or un-located) in Settings: look for the binaries again now.
-      if (change.binaries !== undefined) {
-        loader.setBinarySettings(next.binaries);
-        await reloadStack();
-      }
-      return next;
-    },
-    'settings:pick-program': async ({ service }) => {
-      if (!options.pickProgram) {
-        throw new UserError(
-          'bad-arguments',
-          'Locating a program needs the desktop app; type its full path instead.',
-        );
-      }
-      return options.pickProgram(service);
-    },
-    'secrets:snapshot': async () => keysSnapshot(),
-    'secrets:set': async ({ name, value, remember, requireTouchId }) => {
-      const input = checkKeyInput(name, value);
-      // Fails with a UserError that says why when keychain or keys.json refuse; nothing changed.
-      const change = await secrets.set(name, Buffer.from(input.value, 'utf8'), {
-        remember,
-        requireTouchId,
-      });
-      await recorder.settled();
-      // Services waiting for this key start now; the window follows them through events.
-      void supervisor.startWaiting().catch(() => undefined);
-      const notice = [input.notice, change.notice].filter(Boolean).join(' ');
-      return notice ? { ...keysSnapshot(), notice } : keysSnapshot();
-    },
-    'secrets:rotate': async ({ name, value, remember, requireTouchId }) => {
-      const input = checkKeyInput(name, value);
-      const before = secrets.info(name).fingerprint;
-      const result = await busy.track(`A rotation of ${name}`, () =>
-        rotateKey(
-          { secrets, supervisor, spec: loaded.spec },
-          name,
-          Buffer.from(input.value, 'utf8'),
-          { remember, requireTouchId },
-        ),
-      );
-      const after = secrets.info(name).fingerprint;
-      await recorder.record({
-        type: result.outcome === 'rotated' ? 'key.rotated' : 'key.rolled-back',
-        actor: 'window',
-        key: name,
-        // A rotation names both values ("old->new"); a rollback the one kept.
-        fingerprint:
-          result.outcome === 'rotated' ? `${before ?? 'none'}->${after ?? 'none'}` : after,
-        outcome: result.outcome === 'rotated' ? 'ok' : 'failed',
-        detail:
-          result.outcome === 'rotated'
-            ? `Rotated from ${before ?? 'none'} to ${after ?? 'none'}; restarted ${result.services.join(', ') || 'nothing'}.`
-            : `Kept ${after ?? 'none'}: ${result.message}`,
-      });
-      return { ...result, keys: keysSnapshot(), ...(input.notice ? { notice: input.notice } : {}) };
-    },
-    'secrets:delete': async ({ name }) => {
-      // Refuses names outside the catalog before anything is changed or journalled.
-      await secrets.delete(name);
-      await recorder.settled();
-      return keysSnapshot();
-    },
-    'secrets:lock': () => core.lockKeys('window'),
-    ...issue13Handlers,
-    'app:quit': async () => {
-      const actions = hostAction('Quitting');
-      setImmediate(() => actions.quit()); // after the reply is on its way
-      return { quitting: true as const };
-    },
-    'app:show': () => hostAction('Showing the window').show(),
-    'cli:install': () => hostAction('Installing the command line tool').installCli(),
-    'ui:take-key-dialog-request': async () => {
-      const request = keyDialogRequest;
-      keyDialogRequest = null;
-      return request;
-    },
-  };
+  const handlers = coreHandlers(parts, core, issue13Handlers, () => {
+    const request = keyDialogRequest;
+    keyDialogRequest = null;
+    return request;
+  });
   await recorder.record({
     type: 'app.started',
     actor: 'system',
