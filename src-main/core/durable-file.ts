@@ -8,7 +8,13 @@ import { basename, dirname } from 'node:path';
  * (concurrent writers never share one), fsync, rename over the target, fsync of the folder.
  * On any failure before the rename the target is untouched and the temp file is removed.
  */
-export async function writeFileDurably(path: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileDurably(
+  path: string,
+  text: string | Uint8Array,
+  mode = 0o600,
+  /** Runs after the temp file is synced, just before the rename; throwing cancels the write. */
+  beforeRename?: () => Promise<void>,
+): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   // 'wx': never reuse or follow something already at the temp name (it is not ours).
   const handle = await open(temp, 'wx', mode);
@@ -16,11 +22,12 @@ export async function writeFileDurably(path: string, text: string, mode = 0o600)
     try {
       // The umask may have narrowed `mode` in odd ways; the file gets exactly `mode`.
       if (process.platform !== 'win32') await handle.chmod(mode);
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();
     }
+    await beforeRename?.();
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);

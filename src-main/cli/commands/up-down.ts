@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { SecretsSnapshot } from '../../../src-shared/model/secret';
 import type { StackSnapshot } from '../../../src-shared/model/service';
@@ -13,8 +14,11 @@ import type { SecretInput } from '../prompt';
 import { readSecret } from '../prompt';
 import { servicesTable } from './status';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
+/**
+ * Not supervisor/process-group's isProcessAlive: that module pulls execa and the Windows process
+ * table into the CLI, which loads none of the core. A zombie counts as alive here; `down` waits
+ * for processes that are not its children, which their own parents (or init) reap.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

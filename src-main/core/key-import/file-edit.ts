@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { writeFileDurably } from '../durable-file';
 
 /** Hex SHA-256 of a file's bytes: what "the file has not changed since the scan" compares. */
 export function sha256(bytes: Buffer): string {
@@ -40,22 +41,9 @@ export async function replaceFileIfUnchanged(
   // A config kept in a dotfiles repo is often a symlink: replace the file, keep the link.
   const path = await realpath(link);
   const mode = (await stat(path)).mode & 0o7777;
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', mode);
-  try {
-    try {
-      if (process.platform !== 'win32') await handle.chmod(mode);
-      await handle.writeFile(next);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+  await writeFileDurably(path, next, mode, async () => {
     if (sha256(await readFile(path)) !== expected) throw new FileChangedError(link);
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** The file is not the one the user saw in the scan. */

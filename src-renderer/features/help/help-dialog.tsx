@@ -4,7 +4,7 @@ import type { DiagnosticsSaved } from '../../../src-shared/model/key-import';
 import { api } from '../../api/client';
 import { BusyLabel } from '../../components/busy-label';
 import { Modal } from '../../components/modal';
-import { formatBytes } from './format-bytes';
+import { formatBytes } from '../../../src-shared/model/format';
 
 /** Help: save a diagnostics bundle (what is in it, where it went) and show its folder. */
 function HelpDialog({ onClose }: { onClose(): void }) {
